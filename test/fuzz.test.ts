@@ -34,6 +34,7 @@ const COMMANDS = [
   ['presets', 'hardware'],
   ['presets', 'models'],
   ['presets', 'variants'],
+  ['help'],
   ['nosuch'],
 ];
 

@@ -33,7 +33,7 @@ export default class Check extends BaseCommand {
     const {args, flags} = await this.parse(Check);
     const units = flags.units as ByteUnits;
     const q = await runCheck(args.file);
-    if (flags.junit) writeReport(flags.junit, junitXml(q, units), 'junit');
+    if (flags.junit) writeReport(flags.junit, await junitXml(q, units), 'junit');
     return {
       inputs: {...q.inputs, junit: flags.junit ?? null},
       results: q.rows,

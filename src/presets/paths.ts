@@ -1,17 +1,20 @@
 /**
- * Where the shipped data lives. The package root is found from this module's own URL, so it works
- * from the compiled tree (dist/src/presets/paths.js -> root) and from the sources
- * (src/presets/paths.ts -> root) alike, wherever the package is installed.
+ * Where the shipped data lives. The package root is the nearest directory above this module that
+ * holds package.json, so it is found from the bundle (dist/attncap.js), the compiled tree
+ * (dist/src/presets/paths.js) and the sources (src/presets/paths.ts) alike, wherever installed.
  */
-import {basename, dirname, join} from 'node:path';
+import {existsSync} from 'node:fs';
+import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 export type PresetKind = 'hardware' | 'models';
 
 function findPackageRoot(): string {
-  const srcDir = dirname(dirname(fileURLToPath(import.meta.url))); // .../src
-  const above = dirname(srcDir); // the root, or .../dist in the compiled tree
-  return basename(above) === 'dist' ? dirname(above) : above;
+  const start = dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return dirname(dirname(start)); // not installed as a package: src/presets -> root
+  }
 }
 
 /** Absolute path of the package root (the directory holding package.json, presets/, calibration/). */

@@ -32,10 +32,13 @@ import {parseBytes, parseDuration, parseFraction, parseSeq} from '../units.js';
 import {type CapacityContext, pointAt, variantLabel} from './capacity.js';
 import {solveOne} from './max-seq.js';
 
-// write-file-atomic ships no types; this is the one function used (temp file + fsync + rename).
-const writeFileAtomic = createRequire(import.meta.url)('write-file-atomic') as {
-  sync(path: string, data: string): void;
-};
+// write-file-atomic (temp file + fsync + rename) is loaded on the first write, not at start-up.
+type WriteFileAtomic = typeof import('write-file-atomic').default;
+let writeFileAtomicModule: WriteFileAtomic | undefined;
+function writeFileAtomic(): WriteFileAtomic {
+  writeFileAtomicModule ??= createRequire(import.meta.url)('write-file-atomic') as WriteFileAtomic;
+  return writeFileAtomicModule;
+}
 
 export type ExpectationUnit = 'bytes' | 'fraction' | 'seconds' | 'tokens' | 'tokensPerSec';
 
@@ -472,7 +475,7 @@ export async function runCheck(file: string): Promise<CheckQuery> {
 export function writeReport(path: string, text: string, flag = 'junit'): void {
   try {
     mkdirSync(dirname(resolve(path)), {recursive: true});
-    writeFileAtomic.sync(path, text);
+    writeFileAtomic().sync(path, text);
   } catch (error) {
     throw new EnvironmentError(`cannot write --${flag} report '${path}': ${(error as Error).message}`, {
       path: [flag],

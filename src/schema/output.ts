@@ -193,6 +193,8 @@ export const benchRowSchema = z.looseObject({
   exponent: nullableNum.optional(),
 });
 
+export const helpRowSchema = z.looseObject({subject: z.string(), text: z.string()});
+
 /** Result schema per command id (as oclif names them: topics joined by ':'). */
 export const RESULT_SCHEMAS: Record<string, z.ZodType> = {
   report: reportRowSchema,
@@ -211,6 +213,7 @@ export const RESULT_SCHEMAS: Record<string, z.ZodType> = {
   check: checkRowSchema,
   calibrate: calibrateRowSchema,
   bench: benchRowSchema,
+  help: helpRowSchema,
   'presets:hardware': presetRowSchema,
   'presets:models': presetRowSchema,
   'presets:variants': presetRowSchema,

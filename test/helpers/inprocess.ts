@@ -1,11 +1,22 @@
 /**
- * Runs attncap commands inside the test process (same routing, config and error handling as
- * bin/run.js), capturing stdout, stderr and the exit code. Thousands of fuzz runs fit in seconds
- * this way; the spawned-binary tests (helpers/cli.ts) keep checking the real process.
+ * Runs attncap commands inside the test process (same bundle, routing, config and error handling
+ * as bin/run.js), capturing stdout, stderr and the exit code. Thousands of fuzz runs fit in
+ * seconds this way; the spawned-binary tests (helpers/cli.ts) keep checking the real process.
  */
-import {Config, Errors, run} from '@oclif/core';
-import {route} from '../../src/cli/route.js';
+import {createRequire} from 'node:module';
+import {join} from 'node:path';
+import type {Config} from '@oclif/core';
 import {ROOT} from './cli.js';
+
+// The shipped artifact, dist/attncap.cjs: its own oclif, commands and routing (one instance).
+const {
+  Config: BundledConfig,
+  Errors,
+  route,
+  run,
+} = createRequire(import.meta.url)(
+  join(ROOT, 'dist', 'attncap.cjs'),
+) as typeof import('../../src/cli/main.js');
 
 let config: Config | undefined;
 
@@ -17,7 +28,7 @@ export interface InProcessResult {
 
 /** Runs one argument vector. Not re-entrant: run these serially (test.serial). */
 export async function runInProcess(argv: string[]): Promise<InProcessResult> {
-  config ??= await Config.load(ROOT);
+  config ??= await BundledConfig.load(ROOT);
   let stdout = '';
   let stderr = '';
   const out = process.stdout.write.bind(process.stdout);

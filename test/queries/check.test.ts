@@ -132,14 +132,14 @@ const row = (name: string, pass: boolean) => ({
   ],
 });
 
-test('junitXml: one testcase per check, failure message puts measured next to bound, names escaped', t => {
+test('junitXml: one testcase per check, failure message puts measured next to bound, names escaped', async t => {
   const q: CheckQuery = {
     file: 'ci/capacity.yaml',
     rows: [row('ok <a&b>', true), row('slow "prefill"', false)],
     inputs: {},
     warnings: [],
   };
-  const xml = junitXml(q);
+  const xml = await junitXml(q);
   // Parse it back (the DOM gives attribute values unescaped).
   const root = create(xml).root().node as unknown as XmlElement;
   t.is(root.getAttribute('tests'), '2');
@@ -159,19 +159,19 @@ test('junitXml: one testcase per check, failure message puts measured next to bo
   );
 });
 
-test('junitXml: testcase count equals the number of checks (property)', t => {
-  t.notThrows(() =>
+test('junitXml: testcase count equals the number of checks (property)', async t => {
+  await t.notThrowsAsync(() =>
     fc.assert(
-      fc.property(
+      fc.asyncProperty(
         fc.array(fc.tuple(fc.string({unit: 'grapheme-ascii', minLength: 1}), fc.boolean()), {maxLength: 12}),
-        entries => {
+        async entries => {
           const q: CheckQuery = {
             file: 'x.json',
             rows: entries.map(([n, p]) => row(n, p)),
             inputs: {},
             warnings: [],
           };
-          const xml = junitXml(q);
+          const xml = await junitXml(q);
           const cases = xml.match(/<testcase /g)?.length ?? 0;
           const failures = xml.match(/<failure /g)?.length ?? 0;
           return cases === entries.length && failures === entries.filter(([, p]) => !p).length;

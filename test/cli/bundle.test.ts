@@ -1,0 +1,69 @@
+import {spawnSync} from 'node:child_process';
+import {join} from 'node:path';
+import test from 'ava';
+import {ROOT, runCli, runJson} from '../helpers/cli.js';
+
+const BUNDLE = join(ROOT, 'dist', 'attncap.cjs');
+
+/** Runs an ES-module snippet in a fresh Node that loads the bundle the way bin/run.js does. */
+function withBundle(body: string): string {
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const {loadBundle} = await import(${JSON.stringify(join(ROOT, 'bin', 'load-bundle.js'))});
+       const bundle = loadBundle(${JSON.stringify(BUNDLE)});
+       ${body}`,
+    ],
+    {cwd: ROOT, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}},
+  );
+  if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+test('the build writes a code cache this Node accepts (else every command re-parses the bundle)', t => {
+  t.is(withBundle("console.log(bundle.cacheRejected ? 'rejected' : 'accepted');").trim(), 'accepted');
+});
+
+test('a model command loads neither gpu.js nor write-file-atomic; the bundle is the only attncap module', t => {
+  const out = withBundle(`
+    const stdout = process.stdout.write.bind(process.stdout);
+    process.stdout.write = () => true;
+    await bundle.exports.main(['cost', '--json']);
+    process.stdout.write = stdout;
+    const {createRequire} = await import('node:module');
+    console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`);
+  const loaded = JSON.parse(out) as string[];
+  t.deepEqual(
+    loaded.filter(path => /gpu\.js|write-file-atomic|xmlbuilder2|@oclif/.test(path)),
+    [],
+  );
+  t.true(loaded.includes(BUNDLE));
+  t.false(loaded.some(path => path.includes(`${join('dist', 'src')}`)));
+});
+
+test('help: a command, a topic, and the root, each with an example; unknown subjects suggest', t => {
+  const maxSeq = runCli(['help', 'max-seq']);
+  t.is(maxSeq.code, 0);
+  t.regex(maxSeq.stdout, /USAGE\n {2}\$ attncap max-seq/);
+  t.regex(maxSeq.stdout, /EXAMPLES\n {2}\$ attncap max-seq/);
+  t.regex(runCli(['help', 'tokens']).stdout, /tokens image +Tokens of an image/);
+  t.regex(runCli(['help']).stdout, /COMMANDS\n[\s\S]* max-seq +The longest sequence/);
+
+  const typo = runCli(['help', 'max-sq']);
+  t.is(typo.code, 2);
+  t.is(typo.stdout, '');
+  t.regex(typo.stderr, /'max-sq' is not an attncap command or topic; did you mean 'max-seq'\?/);
+});
+
+test('help --json: the help text in the envelope; an unknown subject is INVALID_INPUT', t => {
+  const ok = runJson<{ok: boolean; results: {subject: string; text: string}[]}>(['help', 'tokens', 'image']);
+  t.is(ok.code, 0);
+  t.is(ok.json.results[0]!.subject, 'tokens image');
+  t.regex(ok.json.results[0]!.text, /USAGE\n {2}\$ attncap tokens image/);
+
+  const bad = runJson<{ok: boolean; error: {code: string; path: string[]}}>(['help', 'nosuch']);
+  t.is(bad.code, 2);
+  t.deepEqual([bad.json.ok, bad.json.error.code, bad.json.error.path], [false, 'INVALID_INPUT', ['command']]);
+});
