@@ -56,10 +56,17 @@ export interface Evaluation {
 }
 
 /** Names of a variant's core passes that the layer view shows as one 'attention' row. */
-const CORE_PASS_NAMES = new Set(['scores', 'softmax', 'weighted-sum', 'attention']);
+const CORE_PASS_NAMES = new Set([
+  'scores',
+  'softmax',
+  'weighted-sum',
+  'attention',
+  'backward-dot-do-o',
+  'backward-convert-dq',
+]);
 
 function passes(c: LayerComponent, w: Workload): number {
-  if (w.mode !== 'train') return 1;
+  if (w.mode !== 'train' || c.cost.backwardOnly) return 1;
   // SPEC §4.3: backward = backwardFactor × forward (2 for autograd, 2.5 for FlashAttention);
   // full recomputation replays the forward once; selective replays only the attention core
   // (Korthikanti et al. 2022 §5).

@@ -90,7 +90,15 @@ export interface ComponentCost {
   pairs: number;
   /** Kernel launches (fixed overhead each). */
   launches: number;
+  /**
+   * Runs in the backward pass only (training), once per step: not scaled by the backward factor
+   * nor replayed by recomputation — e.g. FlashAttention-2's pre- and post-processing kernels.
+   */
+  backwardOnly: boolean;
 }
+
+/** The numeric fields of a ComponentCost (all but its name, kernel and backwardOnly flag). */
+export type CostField = Exclude<keyof ComponentCost, 'name' | 'kernel' | 'backwardOnly'>;
 
 export interface Citation {
   text: string;
@@ -156,6 +164,7 @@ export function component(
     transientBytes: fields.transientBytes ?? 0,
     pairs: fields.pairs ?? 0,
     launches: fields.launches ?? 1,
+    backwardOnly: fields.backwardOnly ?? false,
   };
 }
 

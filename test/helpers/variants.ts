@@ -1,7 +1,7 @@
 /**
  * Shared fixtures of the variant tests: the docs' worked-example shape and component lookups.
  */
-import type {AttentionInput, ComponentCost} from '../../src/model/types.js';
+import type {AttentionInput, ComponentCost, CostField} from '../../src/model/types.js';
 import {DETAILED_ACCOUNTING} from '../../src/model/types.js';
 
 /**
@@ -36,7 +36,7 @@ export function get(list: ComponentCost[], name: string): ComponentCost {
 }
 
 /** A numeric field summed over components. */
-export function total(list: ComponentCost[], field: keyof Omit<ComponentCost, 'name' | 'kernel'>): number {
+export function total(list: ComponentCost[], field: CostField): number {
   return list.reduce((sum, c) => sum + c[field], 0);
 }
 

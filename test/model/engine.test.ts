@@ -81,6 +81,20 @@ test('train: matrix products ×3 (forward + 2× backward), FlashAttention 1 + 2.
   const flashTrain = evaluate(gpt2, gpt2Workload({scope: 'layer', mode: 'train'}), flash);
   const attention = flashTrain.components.find(c => c.name === 'attention')!;
   t.is(attention.passes, 3.5);
+  // FA2's backward-only kernels run once per step, whatever the recompute policy.
+  for (const recompute of ['none', 'selective', 'full'] as const) {
+    const e = evaluate(gpt2, gpt2Workload({scope: 'layer', mode: 'train', recompute}), flash);
+    const once = e.components.filter(c => c.name.startsWith('backward-')).map(c => [c.name, c.passes]);
+    t.deepEqual(once, [
+      ['backward-dot-do-o', 1],
+      ['backward-convert-dq', 1],
+    ]);
+  }
+  // The layer view shows them inside the attention row.
+  t.deepEqual(
+    breakdown(flashTrain, 'layer').map(r => r.name),
+    ['qkv-projection', 'attention', 'output-projection', 'ffn', 'norms'],
+  );
   // Flash skips masked pairs: causal 1024·1025/2 = 524,800 pairs per head, MACs 12·524,800·128.
   const flashCore = 12 * 524_800 * 128;
   t.is(attention.macs, 3.5 * flashCore);

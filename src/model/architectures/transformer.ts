@@ -79,11 +79,10 @@ export function layerSpec(
   };
 }
 
-/** Token embedding lookup (no MACs; reads a row per token) and the LM head over `headTokens`. */
+/** Token embedding lookup (no MACs; reads a row per token) and the LM head (rows: lmHeadRows). */
 export function embeddingAndHead(
   model: ModelPreset,
   tokens: number,
-  headTokens: number,
   w: Workload,
 ): {extras: LayerComponent[]; params: number} {
   // Decoder LMs carry a head; encoders (BERT) only the embedding.
@@ -120,7 +119,7 @@ export const transformerArchitecture: ArchitectureDef = {
       ),
     );
     const tokens = groups[0]?.tokens ?? w.seq;
-    const {extras, params} = embeddingAndHead(model, tokens, tokens, w);
+    const {extras, params} = embeddingAndHead(model, tokens, w);
     return {groups, extras, extraParams: params};
   },
   leadingOps: (n, model) => n * n * model.dModel,

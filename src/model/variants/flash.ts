@@ -16,6 +16,8 @@
  *   seqlenq_ngroups_swapped) — whichever reads less (groupedKeyRows).
  * - Saved for backward: the log-sum-exp only (b·h·n·4); backward recomputes P — 2.5× forward
  *   (FA2 §4.1: 5 matmuls backward vs 2 forward).
+ * - Training adds the two memory-bound kernels FA2's backward launches besides its main kernel
+ *   (`fusedBackwardKernels`).
  */
 import {z} from 'zod';
 import type {AttentionInput, ComponentCost, KernelFamily, VariantDef} from '../types.js';
@@ -94,6 +96,41 @@ export function fusedAttention(
   });
 }
 
+/** Bytes per element of FA2's dQ accumulator (fp32: dQ is summed over key blocks by atomic adds). */
+export const DQ_ACCUM_BYTES = 4;
+
+/**
+ * The kernels FlashAttention-2's backward launches around its main kernel, per layer, training only
+ * (Dao-AILab/flash-attention, csrc/flash_attn/src/flash_bwd_launch_template.h; the Triton version
+ * has the same steps): `flash_bwd_dot_do_o_kernel` computes D = rowsum(dO ∘ O) — reads O and dO,
+ * writes D in fp32 — and clears the fp32 dQ accumulator (b·h·n·d_h·4, alive through the
+ * backward); `convert_dQ` reads the accumulator and writes dQ in the activation dtype. Both are
+ * memory-bound and cannot overlap the main kernel's matrix work: at d_h = 64 in fp16 they move
+ * ≈ 0.9 kB per query row and head, which is what makes FA2's forward + backward slower per FLOP
+ * than its forward at short n (FA2 Fig. 4 vs Fig. 5; docs/calibration-presets.md).
+ */
+export function fusedBackwardKernels(input: AttentionInput): ComponentCost[] {
+  if (!input.training) return [];
+  const {batch: b, heads: h, headDim: dh, valueDim: dv, queries: n, bytes: s} = input;
+  const rows = b * h * n;
+  const accumulator = rows * dh * DQ_ACCUM_BYTES;
+  return [
+    component('backward-dot-do-o', 'elementwise', {
+      vectorFlops: 2 * rows * dv,
+      readBytes: 2 * rows * dv * s,
+      writeBytes: rows * LSE_BYTES + accumulator,
+      transientBytes: accumulator,
+      backwardOnly: true,
+    }),
+    component('backward-convert-dq', 'elementwise', {
+      readBytes: accumulator,
+      writeBytes: rows * dh * s,
+      transientBytes: accumulator,
+      backwardOnly: true,
+    }),
+  ];
+}
+
 export const flashVariant: VariantDef<FlashParams> = {
   id: 'flash',
   title: 'FlashAttention-2 (fused, tiled, exact)',
@@ -116,7 +153,8 @@ export const flashVariant: VariantDef<FlashParams> = {
     const {queries: n, keys: m, queryOffset: offset} = input;
     const pairs = causal ? causalPairs(n, m, offset) : fullPairs(n, m);
     const keyRows = groupedKeyRows(input, params.block, positions => tiledKeyRows(input, positions, causal));
-    return [fusedAttention(input, pairs, keyRows, 'attention-fused')];
+    const main = fusedAttention(input, pairs, keyRows, 'attention-fused');
+    return input.training ? [main, ...fusedBackwardKernels(input)] : [main];
   },
   cacheBytes: input => kvCacheBytes(input, input.keys),
 };

@@ -17,7 +17,7 @@
  */
 import {z} from 'zod';
 import type {AttentionInput, VariantDef} from '../types.js';
-import {FLASH_DEFAULT_BLOCK, fusedAttention, groupedKeyRows} from './flash.js';
+import {FLASH_DEFAULT_BLOCK, fusedAttention, fusedBackwardKernels, groupedKeyRows} from './flash.js';
 import {sumMinArithmetic, windowPairs} from './pairs.js';
 import {bandPath} from './path.js';
 import {kvCacheBytes, materializedPasses} from './standard.js';
@@ -91,7 +91,9 @@ export const windowVariant: VariantDef<WindowParams> = {
     const keyRows = groupedKeyRows(input, FLASH_DEFAULT_BLOCK, positions =>
       windowKeyRows(input, params.w, positions, causal),
     );
-    return [fusedAttention(input, pairs, keyRows, 'attention-fused')];
+    const main = fusedAttention(input, pairs, keyRows, 'attention-fused');
+    // FA2 with a window (window_size) runs the same backward kernels as flash.
+    return input.training ? [main, ...fusedBackwardKernels(input)] : [main];
   },
   cacheBytes: (input, params) => kvCacheBytes(input, Math.min(input.keys, params.w)),
 };

@@ -1,7 +1,8 @@
 import test from 'ava';
-import type {AttentionInput, ComponentCost} from '../../../src/model/types.js';
+import type {AttentionInput} from '../../../src/model/types.js';
 import {DETAILED_ACCOUNTING} from '../../../src/model/types.js';
 import {bigbirdPairs, bigbirdVariant} from '../../../src/model/variants/bigbird.js';
+import {total} from '../../helpers/variants.js';
 
 // Worked example of docs/variants/bigbird.md: b = 1, n = m = 4096, h = 12, d_h = 64, s = 2, ITC defaults.
 function input(over: Partial<AttentionInput> = {}): AttentionInput {
@@ -25,8 +26,6 @@ function input(over: Partial<AttentionInput> = {}): AttentionInput {
 }
 const decode = (m: number, over: Partial<AttentionInput> = {}) =>
   input({queries: 1, keys: m, queryOffset: m - 1, causal: true, ...over});
-const total = (cs: ComponentCost[], field: keyof Omit<ComponentCost, 'name' | 'kernel'>) =>
-  cs.reduce((sum, c) => sum + c[field], 0);
 const defaults = bigbirdVariant.params.parse({});
 
 test('params: {} gives the ITC defaults bs 64, 3 window, 3 random, 2 global blocks', t => {

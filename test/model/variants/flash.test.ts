@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import type {AttentionInput, ComponentCost} from '../../../src/model/types.js';
-import {DETAILED_ACCOUNTING, TEXTBOOK_ACCOUNTING} from '../../../src/model/types.js';
+import {TEXTBOOK_ACCOUNTING} from '../../../src/model/types.js';
 import {flashVariant, groupedKeyRows, tiledKeyRows} from '../../../src/model/variants/flash.js';
 import {standardVariant} from '../../../src/model/variants/standard.js';
 import {input} from '../../helpers/variants.js';
@@ -50,8 +50,36 @@ test('causal prefill: visible pairs only, K/V re-read up to the diagonal', t => 
 });
 
 test('training saves only the log-sum-exp', t => {
-  const c = only(flashVariant.cost(input({training: true}), defaults));
-  t.is(c.savedBytes, 49_152); // b·h·n·4
+  const [c, ...backward] = flashVariant.cost(input({training: true}), defaults);
+  t.is(c!.savedBytes, 49_152); // b·h·n·4
+  t.deepEqual(
+    backward.map(k => k.savedBytes),
+    [0, 0],
+  );
+});
+
+test("training adds FA2's backward pre- and post-processing kernels (memory-bound, backward only)", t => {
+  // Worked example: b·h·n = 12·1024 = 12,288 query rows and heads, d_h = d_v = 64, s = 2.
+  const [main, dot, convert] = flashVariant.cost(input({training: true}), defaults);
+  t.false(main!.backwardOnly);
+  t.like(dot, {
+    name: 'backward-dot-do-o',
+    kernel: 'elementwise',
+    backwardOnly: true,
+    macs: 0,
+    vectorFlops: 1_572_864, // 2·12,288·64: D = rowsum(dO ∘ O)
+    readBytes: 3_145_728, // O and dO: 2·12,288·64·2
+    writeBytes: 3_194_880, // D fp32 (12,288·4) + cleared dQ accumulator (12,288·64·4)
+    transientBytes: 3_145_728, // the fp32 dQ accumulator
+  });
+  t.like(convert, {
+    name: 'backward-convert-dq',
+    backwardOnly: true,
+    readBytes: 3_145_728, // the accumulator
+    writeBytes: 1_572_864, // dQ in fp16
+  });
+  // Inference runs the forward kernel alone.
+  t.is(flashVariant.cost(input(), defaults).length, 1);
 });
 
 test('decode: GQA query heads share one tile, K/V read once per K/V head', t => {

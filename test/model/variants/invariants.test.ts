@@ -4,12 +4,12 @@
  */
 import test from 'ava';
 import fc from 'fast-check';
-import type {AttentionInput, ComponentCost, VariantDef} from '../../../src/model/types.js';
-import {DETAILED_ACCOUNTING, TEXTBOOK_ACCOUNTING} from '../../../src/model/types.js';
+import type {AttentionInput, ComponentCost, CostField, VariantDef} from '../../../src/model/types.js';
+import {TEXTBOOK_ACCOUNTING} from '../../../src/model/types.js';
 import {getVariant, listVariants} from '../../../src/model/variants/index.js';
 import {input} from '../../helpers/variants.js';
 
-type Field = keyof Omit<ComponentCost, 'name' | 'kernel'>;
+type Field = CostField;
 const FIELDS: Field[] = [
   'macs',
   'vectorFlops',

@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import type {AttentionInput, ComponentCost} from '../../../src/model/types.js';
+import type {AttentionInput} from '../../../src/model/types.js';
 import {linearParams, linearVariant} from '../../../src/model/variants/linear.js';
 import {get, input, noneShrinks, total} from '../../helpers/variants.js';
 

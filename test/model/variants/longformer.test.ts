@@ -1,6 +1,5 @@
 import test from 'ava';
-import type {AttentionInput, ComponentCost} from '../../../src/model/types.js';
-import {DETAILED_ACCOUNTING} from '../../../src/model/types.js';
+import type {AttentionInput} from '../../../src/model/types.js';
 import {longformerPairs, longformerVariant} from '../../../src/model/variants/longformer.js';
 import {input, total} from '../../helpers/variants.js';
 

@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import type {AttentionInput, ComponentCost} from '../../../src/model/types.js';
+import type {AttentionInput} from '../../../src/model/types.js';
 import type {NystromParams} from '../../../src/model/variants/nystrom.js';
 import {nystromParams, nystromVariant} from '../../../src/model/variants/nystrom.js';
 import {get, input, noneShrinks, total} from '../../helpers/variants.js';

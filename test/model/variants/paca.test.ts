@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import type {AttentionInput, ComponentCost} from '../../../src/model/types.js';
+import type {AttentionInput} from '../../../src/model/types.js';
 import type {PacaParams} from '../../../src/model/variants/paca.js';
 import {pacaParams, pacaVariant} from '../../../src/model/variants/paca.js';
 import {get, input, noneShrinks, total} from '../../helpers/variants.js';

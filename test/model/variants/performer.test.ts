@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import type {AttentionInput, ComponentCost} from '../../../src/model/types.js';
+import type {AttentionInput} from '../../../src/model/types.js';
 import {linearVariant} from '../../../src/model/variants/linear.js';
 import {performerParams, performerVariant} from '../../../src/model/variants/performer.js';
 import {get, input, noneShrinks, total} from '../../helpers/variants.js';

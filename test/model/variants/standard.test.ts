@@ -1,6 +1,6 @@
 import test from 'ava';
-import type {AttentionInput, ComponentCost} from '../../../src/model/types.js';
-import {DETAILED_ACCOUNTING, TEXTBOOK_ACCOUNTING} from '../../../src/model/types.js';
+import type {AttentionInput} from '../../../src/model/types.js';
+import {TEXTBOOK_ACCOUNTING} from '../../../src/model/types.js';
 import {standardVariant} from '../../../src/model/variants/standard.js';
 import {input, total} from '../../helpers/variants.js';
 

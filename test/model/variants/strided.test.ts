@@ -1,8 +1,9 @@
 import test from 'ava';
 import fc from 'fast-check';
-import type {AttentionInput, ComponentCost} from '../../../src/model/types.js';
+import type {AttentionInput} from '../../../src/model/types.js';
 import {DETAILED_ACCOUNTING} from '../../../src/model/types.js';
 import {type StridedParams, stridedPairs, stridedVariant} from '../../../src/model/variants/strided.js';
+import {total} from '../../helpers/variants.js';
 
 // Worked example of docs/variants/strided.md: b = 1, n = m = 1024, h = 12, d_h = 64, s = 2, l = √1024 = 32.
 function input(over: Partial<AttentionInput> = {}): AttentionInput {
@@ -24,8 +25,6 @@ function input(over: Partial<AttentionInput> = {}): AttentionInput {
     ...over,
   };
 }
-const total = (cs: ComponentCost[], field: keyof Omit<ComponentCost, 'name' | 'kernel'>) =>
-  cs.reduce((sum, c) => sum + c[field], 0);
 const defaults = stridedVariant.params.parse({});
 
 /** The paper's sets (Child et al. 2019 §4.2–4.3), counted key by key, causal. */

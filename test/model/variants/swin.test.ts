@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import type {AttentionInput, ComponentCost} from '../../../src/model/types.js';
+import type {AttentionInput} from '../../../src/model/types.js';
 import type {SwinParams} from '../../../src/model/variants/swin.js';
 import {paddedTokens, swinParams, swinVariant} from '../../../src/model/variants/swin.js';
 import {get, input, noneShrinks, total} from '../../helpers/variants.js';

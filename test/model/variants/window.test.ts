@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
-import type {AttentionInput, ComponentCost} from '../../../src/model/types.js';
-import {DETAILED_ACCOUNTING, TEXTBOOK_ACCOUNTING} from '../../../src/model/types.js';
+import type {AttentionInput} from '../../../src/model/types.js';
+import {TEXTBOOK_ACCOUNTING} from '../../../src/model/types.js';
 import {windowKeyRows, windowVariant} from '../../../src/model/variants/window.js';
 import {input, total} from '../../helpers/variants.js';
 

@@ -1,7 +1,8 @@
 import test from 'ava';
-import type {AttentionInput, ComponentCost} from '../../../src/model/types.js';
+import type {AttentionInput} from '../../../src/model/types.js';
 import {DETAILED_ACCOUNTING} from '../../../src/model/types.js';
 import {xlPairs, xlVariant} from '../../../src/model/variants/xl.js';
+import {total} from '../../helpers/variants.js';
 
 // Worked example of docs/variants/xl.md: b = 1, n = 512, h = 8, d_h = 64, d = 512, s = 2.
 function input(over: Partial<AttentionInput> = {}): AttentionInput {
@@ -23,8 +24,6 @@ function input(over: Partial<AttentionInput> = {}): AttentionInput {
     ...over,
   };
 }
-const total = (cs: ComponentCost[], field: keyof Omit<ComponentCost, 'name' | 'kernel'>) =>
-  cs.reduce((sum, c) => sum + c[field], 0);
 const defaults = xlVariant.params.parse({});
 
 test('params: {} leaves mem and segment to the input; relative positions on', t => {
