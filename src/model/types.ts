@@ -137,6 +137,12 @@ export interface VariantDef<P extends Record<string, unknown> = Record<string, u
    * length). Omitted: 1 and 1 — every query reaches every key directly.
    */
   pathLength?(n: number, params: P): {max: number; mean: number};
+  /**
+   * Trainable weights (parameters) the variant adds to one attention layer beyond Q/K/V/O: Swin's
+   * relative-position bias table, Longformer's global projections, Linformer's E and F,
+   * Transformer-XL's W_{k,R} and u, v. Omitted: none.
+   */
+  weights?(input: AttentionInput, params: P): number;
   /** Per-component forward cost of one layer's attention core. Must be pure and allocation-light. */
   cost(input: AttentionInput, params: P): ComponentCost[];
   /**

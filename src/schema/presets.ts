@@ -168,6 +168,26 @@ export const modelPresetSchema = z.strictObject({
   contextLength: positiveInt.optional().describe('Trained context length in tokens.'),
   causal: z.boolean().describe('Decoder (causal) or encoder (bidirectional) attention.'),
   tiedEmbeddings: z.boolean().default(false),
+  norm: z
+    .enum(['layernorm', 'rmsnorm'])
+    .default('layernorm')
+    .describe('LayerNorm (weight and bias: 2·d parameters per norm) or RMSNorm (weight only: d).'),
+  linearBias: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Linear layers carry bias vectors (Q/K/V, output, FFN, patch embedding, classifier, pooler): GPT-2, BERT, ViT yes; Llama, Mistral no.',
+    ),
+  positions: positiveInt
+    .optional()
+    .describe(
+      'Learned absolute position embeddings (rows; rows·d parameters, one lookup per token), e.g. GPT-2 1024, BERT 512. Omit for rotary or relative positions; ViT derives its own from the patch grid.',
+    ),
+  tokenTypes: positiveInt.optional().describe('Segment (token-type) embeddings, e.g. BERT 2.'),
+  pooler: z
+    .boolean()
+    .default(false)
+    .describe('BERT pooler: Linear(d → d) and tanh over the first token of each sequence.'),
   variant: z.string().min(1).default('standard').describe('Attention variant of every attention layer.'),
   schedule: z.array(scheduleEntrySchema).optional().describe('Mixed layer types; overrides `variant`.'),
   stages: z.array(stageSchema).optional(),

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import {breakdown, evaluate} from '../../src/model/engine.js';
 import {TEXTBOOK_ACCOUNTING} from '../../src/model/types.js';
 import {resolveVariant} from '../../src/model/variants/index.js';
-import {preset, relativeError, workload} from './architectures/fixtures.js';
+import {preset, workload} from './architectures/fixtures.js';
 
 // GPT-2 small: d = 768, h = 12, d_h = 64, L = 12, d_ff = 3072, V = 50257 (tied), n = 1024, b = 1,
 // bf16 (s = 2). Standard attention computes every pair even under the causal mask.
@@ -25,14 +25,14 @@ const LM_HEAD_MACS = 1024 * 768 * 50257; // 39,523,713,024: every position, in t
 // Inference projects only the last position to the vocabulary (logits of the next token).
 const LM_HEAD_LAST_MACS = 768 * 50257; // 38,597,376
 
-test('GPT-2 small has 124M parameters (±1%)', t => {
+test("GPT-2 small has the checkpoint's 124,439,808 parameters, term by term", t => {
   const e = evaluate(gpt2, gpt2Workload(), standard);
-  // 12·(4·768² + 2·768·3072 + 4·768) + 50257·768 + 2·768 = 84,971,520 + 38,597,376 + 1,536.
-  t.is(e.params, 123_570_432);
-  t.true(relativeError(e.params, 124e6) < 0.01);
-  // The released checkpoint has 124,439,808: + 1024·768 learned positions + 82,944 biases,
-  // which the transformer accounting does not count (docs/architectures.md).
-  t.is(124_439_808 - e.params, 1024 * 768 + 12 * (2304 + 768 + 3072 + 768));
+  // Per layer: 4·768² attention + 2·768·3072 FFN weights, biases 2304 + 768 + 3072 + 768, two
+  // LayerNorms 4·768; then the tied token embedding 50257·768, 1024·768 learned positions and the
+  // final LayerNorm 2·768.
+  const layer = 4 * 768 ** 2 + 2 * 768 * 3072 + (2304 + 768 + 3072 + 768) + 4 * 768;
+  t.is(e.params, 12 * layer + 50257 * 768 + 1024 * 768 + 2 * 768);
+  t.is(e.params, 124_439_808);
 });
 
 test('scope: attention core, one layer, whole model', t => {

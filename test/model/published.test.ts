@@ -47,3 +47,38 @@ for (const c of CASES) {
     if (c.params !== undefined) t.true(within(row.params, c.params), `params ${row.params} vs ${c.params}`);
   });
 }
+
+/**
+ * Exact parameter counts of the released checkpoints (the sum of their tensor sizes, as
+ * `sum(p.numel() for p in model.parameters())` gives for the Hugging Face, timm and state-spaces
+ * weights). Exact to the parameter, so every term counts: biases (GPT-2, BERT, ViT, Swin), learned
+ * positions and token types, BERT's pooler, LayerNorm 2·d vs RMSNorm d, Mamba's conv and dt biases,
+ * Swin's relative-position bias tables.
+ */
+const CHECKPOINTS: [model: string, params: number][] = [
+  ['gpt2-small', 124_439_808],
+  ['gpt2-medium', 354_823_168],
+  ['gpt2-large', 774_030_080],
+  ['gpt2-xl', 1_557_611_200],
+  ['bert-base', 109_482_240],
+  ['bert-large', 335_141_888],
+  ['vit-b-16', 86_567_656],
+  ['vit-l-16', 304_326_632],
+  ['vit-h-14', 632_045_800],
+  ['swin-t', 28_288_354],
+  ['llama-2-7b', 6_738_415_616],
+  ['llama-2-13b', 13_015_864_320],
+  ['llama-2-70b', 68_976_648_192],
+  ['llama-3.1-8b', 8_030_261_248],
+  ['llama-3.1-70b', 70_553_706_496],
+  ['llama-3.1-405b', 405_853_388_800],
+  ['mistral-7b', 7_241_732_096],
+  ['mamba-130m', 129_135_360],
+  ['mamba-1.4b', 1_372_178_432],
+  ['mamba-2.8b', 2_768_345_600],
+];
+
+test('parameter counts equal the released checkpoints to the parameter', t => {
+  const counted = CHECKPOINTS.map(([model]) => [model, runCost({model}, {breakdown: false}).rows[0]!.params]);
+  t.deepEqual(counted, CHECKPOINTS);
+});

@@ -21,6 +21,9 @@ export const ACTIVATION_FLOPS_PER_ELEMENT = {gelu: 8, relu: 1, swiglu: 5, geglu:
 
 export type FfnKind = keyof typeof ACTIVATION_FLOPS_PER_ELEMENT;
 
+/** LayerNorm keeps a weight and a bias per channel (2·d parameters); RMSNorm a weight only (d). */
+export type NormKind = 'layernorm' | 'rmsnorm';
+
 export interface AttentionDims {
   /** Width of the query stream (and of the output projection's output). */
   dModel: number;
@@ -32,6 +35,8 @@ export interface AttentionDims {
   valueDim: number;
   /** Width of the key/value input stream (cross-attention; = dModel for self-attention). */
   kvInputDim: number;
+  /** Q/K/V and output projections carry biases (parameters only: the adds fuse into the GEMM). */
+  bias?: boolean;
 }
 
 export function isGated(ffn: FfnKind): boolean {
@@ -121,7 +126,9 @@ export function attentionBlock(
     components.push(part(cost, 'attention', variant.def.backwardFactor, true));
   }
   components.push(part(gemm('output-projection', q, h * dv, d, w), 'projection'));
-  const params = d * h * dh + dkv * hkv * (dh + dv) + h * dv * d;
+  const biases = dims.bias ? h * dh + hkv * (dh + dv) + d : 0;
+  const extraWeights = variant.def.weights?.(input, variant.params) ?? 0;
+  const params = d * h * dh + dkv * hkv * (dh + dv) + h * dv * d + biases + extraWeights;
   // Korthikanti §4.1 attention block, generalised to GQA and separate widths: the projection
   // input (s·d), Q (s·h·d_h), K and V (s·h_kv·(d_h+d_v)), the AV output fed to the output
   // projection (s·h·d_v), and the output dropout mask (1 byte per element of d).
@@ -137,8 +144,18 @@ export interface FfnBlock {
   activationBytes: number;
 }
 
-/** Plain (2 matrices) or gated (3 matrices) feed-forward over `tokens` rows of width d. */
-export function ffnBlock(tokens: number, d: number, dFf: number, ffn: FfnKind, w: Workload): FfnBlock {
+/**
+ * Plain (2 matrices) or gated (3 matrices) feed-forward over `tokens` rows of width d; `bias` adds
+ * the matrices' bias vectors to the parameters (their adds fuse into the GEMM epilogue).
+ */
+export function ffnBlock(
+  tokens: number,
+  d: number,
+  dFf: number,
+  ffn: FfnKind,
+  w: Workload,
+  bias = false,
+): FfnBlock {
   const rows = w.batch * tokens;
   const gated = isGated(ffn);
   const upWidth = (gated ? 2 : 1) * dFf;
@@ -157,7 +174,8 @@ export function ffnBlock(tokens: number, d: number, dFf: number, ffn: FfnKind, w
   // Korthikanti §4.1 MLP block: input (s·d), first-matrix outputs (s·d_ff, two of them when
   // gated), activation output (s·d_ff), dropout mask (1 byte per element of d). GPT: 19·s·b·n·d/2.
   const activationBytes = rows * (w.bytes * (d + (gated ? 3 : 2) * dFf) + d);
-  return {components: [part(cost, 'ffn')], params: (gated ? 3 : 2) * d * dFf, activationBytes};
+  const biases = bias ? upWidth + d : 0;
+  return {components: [part(cost, 'ffn')], params: (gated ? 3 : 2) * d * dFf + biases, activationBytes};
 }
 
 /** `count` norms and residual adds over `tokens` rows of width d, one elementwise component. */
@@ -166,6 +184,7 @@ export function normsBlock(
   d: number,
   count: number,
   w: Workload,
+  kind: NormKind = 'layernorm',
 ): {component: LayerComponent; params: number; activationBytes: number} {
   const elements = w.batch * tokens * d;
   const cost = component('norms', 'elementwise', {
@@ -176,7 +195,12 @@ export function normsBlock(
     launches: 2 * count,
   });
   // Korthikanti: each LayerNorm keeps its input (s·d).
-  return {component: part(cost, 'norm'), params: count * 2 * d, activationBytes: count * elements * w.bytes};
+  const perNorm = kind === 'rmsnorm' ? d : 2 * d;
+  return {
+    component: part(cost, 'norm'),
+    params: count * perNorm,
+    activationBytes: count * elements * w.bytes,
+  };
 }
 
 /**
@@ -190,12 +214,13 @@ export function lmHeadRows(w: Workload, tokens: number): number {
 
 /**
  * The vocabulary ends of a language model over `tokens` positions per sequence: the token
- * embedding (a lookup — no MACs; one row read per token) and, with `withHead`, the LM head over
- * `lmHeadRows`. Parameters V·d, twice when the head is not tied to the embedding. Nothing
- * without a vocabulary.
+ * embedding (a lookup — no MACs; one row read per token, plus one per learned position and
+ * token-type table, added together) and, with `withHead`, the LM head over `lmHeadRows`.
+ * Parameters V·d, twice when the head is not tied to the embedding, plus (positions + token
+ * types)·d. Nothing without a vocabulary.
  */
 export function vocabularyEnds(
-  model: {vocab?: number; dModel: number; tiedEmbeddings: boolean},
+  model: {vocab?: number; dModel: number; tiedEmbeddings: boolean; positions?: number; tokenTypes?: number},
   tokens: number,
   w: Workload,
   withHead: boolean,
@@ -203,17 +228,19 @@ export function vocabularyEnds(
   if (!model.vocab) return {extras: [], params: 0};
   const d = model.dModel;
   const rows = w.batch * tokens;
+  const tables = 1 + (model.positions ? 1 : 0) + (model.tokenTypes ? 1 : 0);
   const extras = [
     part(
       component('embedding', 'elementwise', {
-        vectorFlops: rows * d,
-        readBytes: rows * d * w.weightBytes,
+        vectorFlops: tables * rows * d,
+        readBytes: tables * rows * d * w.weightBytes,
         writeBytes: rows * d * w.bytes,
       }),
       'embedding',
     ),
   ];
-  if (!withHead) return {extras, params: model.vocab * d};
+  const lookups = ((model.positions ?? 0) + (model.tokenTypes ?? 0)) * d;
+  if (!withHead) return {extras, params: model.vocab * d + lookups};
   extras.push(part(gemm('lm-head', lmHeadRows(w, tokens), d, model.vocab, w), 'head'));
-  return {extras, params: model.vocab * d * (model.tiedEmbeddings ? 1 : 2)};
+  return {extras, params: model.vocab * d * (model.tiedEmbeddings ? 1 : 2) + lookups};
 }

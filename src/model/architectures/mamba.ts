@@ -52,14 +52,16 @@ export function mambaDims(model: ModelPreset) {
   };
 }
 
-/** Weights of one Mamba layer (biases not counted, as everywhere in attncap). */
+/** Weights of one Mamba layer (mamba_simple.py: conv1d and dt_proj carry biases, the rest none). */
 export function mambaLayerParams(model: ModelPreset): number {
   const {d, inner, state, conv, dtRank} = mambaDims(model);
   return (
     d * 2 * inner + // in_proj
     inner * conv + // depthwise conv1d
+    inner + // its bias
     inner * (dtRank + 2 * state) + // x_proj
     dtRank * inner + // dt_proj
+    inner + // its bias (dt_bias; in_proj, x_proj and out_proj have none)
     inner * state + // A (A_log)
     inner + // D
     inner * d + // out_proj

@@ -76,8 +76,8 @@ export function depthwise(
 
 /**
  * Image-classifier head: final LayerNorm over the last `tokens` of width d, then one row per
- * sequence (class token or mean pool) through Linear(d → classes). Returns nothing but the norm
- * when the model states no classes.
+ * sequence (class token or mean pool) through Linear(d → classes), with a bias when `bias`.
+ * Returns nothing but the norm when the model states no classes.
  */
 export function classifierHead(
   tokens: number,
@@ -85,6 +85,7 @@ export function classifierHead(
   classes: number | undefined,
   w: Workload,
   pool: boolean,
+  bias = false,
 ): {extras: LayerComponent[]; params: number} {
   const norm = normsBlock(tokens, d, 1, w);
   const extras: LayerComponent[] = [norm.component];
@@ -104,7 +105,7 @@ export function classifierHead(
   }
   if (classes) {
     extras.push(part(gemm('classifier', w.batch, d, classes, w), 'head'));
-    params += d * classes;
+    params += d * classes + (bias ? classes : 0);
   }
   return {extras, params};
 }

@@ -60,7 +60,7 @@ export const swinArchitecture: ArchitectureDef = {
       extras.push(part(conv('patch-embedding', w.seq * taps, w.seq, v.channels, c1, taps, w), 'embedding'));
       const norm = normsBlock(w.seq, c1, 1, w);
       extras.push(norm.component);
-      params += taps * v.channels * c1 + norm.params;
+      params += taps * v.channels * c1 + (model.linearBias ? c1 : 0) + norm.params;
     }
     let grid = tokenGrid(model, w.seq);
     let tokens = w.seq;
@@ -83,11 +83,20 @@ export const swinArchitecture: ArchitectureDef = {
         headDim: stage.headDim,
         dFf: stage.dFf,
         ffn: model.ffn,
+        bias: model.linearBias,
+        norm: model.norm,
       };
       const group = transformerLayer(spec, tokens, w.causal, w, variant, stage.depth);
       groups.push({...group, label: `stage ${i + 1} · ${group.label}`});
     });
-    const head = classifierHead(tokens, stages[stages.length - 1]!.dModel, v?.classes, w, true);
+    const head = classifierHead(
+      tokens,
+      stages[stages.length - 1]!.dModel,
+      v?.classes,
+      w,
+      true,
+      model.linearBias,
+    );
     extras.push(...head.extras);
     params += head.params;
     return {groups, extras, extraParams: params};

@@ -6,7 +6,16 @@
 import type {ModelPreset} from '../../schema/presets.js';
 import type {ResolvedVariant} from '../types.js';
 import type {Workload} from '../workload.js';
-import {attentionBlock, ffnBlock, normsBlock, queryWindow, vocabularyEnds} from './layer.js';
+import {
+  attentionBlock,
+  ffnBlock,
+  gemm,
+  type NormKind,
+  normsBlock,
+  part,
+  queryWindow,
+  vocabularyEnds,
+} from './layer.js';
 import {cachedVariant} from './shared.js';
 import type {ArchitectureDef, LayerComponent, LayerGroup, ModelCost} from './types.js';
 
@@ -17,6 +26,9 @@ export interface TransformerLayerSpec {
   headDim: number;
   dFf: number;
   ffn: ModelPreset['ffn'];
+  /** Linear layers carry biases (GPT-2, BERT, ViT). */
+  bias: boolean;
+  norm: NormKind;
 }
 
 /** One pre-norm transformer layer on `seq` tokens: the group every attention architecture reuses. */
@@ -37,6 +49,7 @@ export function transformerLayer(
       headDim: spec.headDim,
       valueDim: spec.headDim,
       kvInputDim: spec.dModel,
+      bias: spec.bias,
     },
     {
       queries: window.queries,
@@ -48,8 +61,8 @@ export function transformerLayer(
     w,
     variant,
   );
-  const ffn = ffnBlock(window.queries, spec.dModel, spec.dFf, spec.ffn, w);
-  const norms = normsBlock(window.queries, spec.dModel, 2, w);
+  const ffn = ffnBlock(window.queries, spec.dModel, spec.dFf, spec.ffn, w, spec.bias);
+  const norms = normsBlock(window.queries, spec.dModel, 2, w, spec.norm);
   return {
     label: variant.label,
     repeat,
@@ -76,10 +89,15 @@ export function layerSpec(
     headDim: entry?.headDim ?? model.headDim ?? Math.floor(model.dModel / heads),
     dFf: model.dFf ?? 4 * model.dModel,
     ffn: model.ffn,
+    bias: model.linearBias,
+    norm: model.norm,
   };
 }
 
-/** Token embedding lookup (no MACs; reads a row per token) and the LM head (rows: lmHeadRows). */
+/**
+ * Token embedding lookup (no MACs; reads a row per token and table), the final norm, the LM head
+ * (rows: lmHeadRows) and, for BERT, the pooler: Linear(d → d) over the first token of each sequence.
+ */
 export function embeddingAndHead(
   model: ModelPreset,
   tokens: number,
@@ -88,9 +106,14 @@ export function embeddingAndHead(
   // Decoder LMs carry a head; encoders (BERT) only the embedding.
   const {extras, params: vocabParams} = vocabularyEnds(model, tokens, w, model.causal);
   let params = vocabParams;
-  const finalNorm = normsBlock(tokens, model.dModel, 1, w);
+  const finalNorm = normsBlock(tokens, model.dModel, 1, w, model.norm);
   extras.push(finalNorm.component);
   params += finalNorm.params;
+  if (model.pooler) {
+    const d = model.dModel;
+    extras.push(part(gemm('pooler', w.batch, d, d, w, {vectorFlops: w.batch * d}), 'head'));
+    params += d * d + (model.linearBias ? d : 0);
+  }
   return {extras, params};
 }
 

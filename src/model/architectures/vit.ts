@@ -78,8 +78,8 @@ export const vitArchitecture: ArchitectureDef = {
         ),
       );
       // Position embeddings are learned for the preset's token count (the trained resolution).
-      params += patchInputs * d + cls * d + (patchCount(model) + cls) * d;
-      const head = classifierHead(tokens, d, v.classes, w, cls === 0);
+      params += patchInputs * d + (model.linearBias ? d : 0) + cls * d + (patchCount(model) + cls) * d;
+      const head = classifierHead(tokens, d, v.classes, w, cls === 0, model.linearBias);
       extras.push(...head.extras);
       params += head.params;
     } else {

@@ -47,6 +47,9 @@ export const linformerVariant: VariantDef<LinformerParams> = {
     'a fixed maximum length (E and F are sized for it) and a rank-k approximation; not causal, since every projected key mixes future tokens',
   backwardFactor: 2,
   leadingOps: (n, d, params) => n * params.k * d,
+  // E and F (k × m each, shared by the heads): sized here for the m keys evaluated, the least the
+  // model's maximum length allows (the paper trains them for a fixed n_max).
+  weights: (input, params) => 2 * params.k * input.keys,
   cost(input, params) {
     const {batch: b, kvHeads: hkv, headDim: dh, valueDim: dv, keys: m, bytes: s, training} = input;
     const k = params.k;

@@ -73,6 +73,9 @@ export const longformerVariant: VariantDef<LongformerParams> = {
   leadingOps: (n, d, params) => n * (params.w + 2 * params.g) * d,
   // Global tokens are hubs: any two positions meet through one (Beltagy et al. 2020 §3.1).
   pathLength: (n, params) => (params.g > 0 ? hubPath(n, params.w + params.g) : bandPath(n, params.w - 1)),
+  // §3.1: global attention has its own Q_g, K_g, V_g (weights exist whether or not a call uses them).
+  weights: input =>
+    input.dModel * (input.heads * input.headDim + input.kvHeads * (input.headDim + input.valueDim)),
   cost: (input, params) => {
     const passes = materializedPasses(input, longformerPairs(input, params), 'attention-sparse');
     // Only global query rows use K_g, V_g: none among the queries (decode) → no global projection.

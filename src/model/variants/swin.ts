@@ -68,6 +68,8 @@ export const swinVariant: VariantDef<SwinParams> = {
     'no direct path beyond an M×M window: global reach only through shifted windows and depth, and it needs a 2-D token grid',
   backwardFactor: 2,
   leadingOps: (n, d, params) => n * params.window * params.window * d,
+  // Liu et al. 2021 §3.2, Eq. 4: a learned bias B̂ ∈ ℝ^{(2M−1)×(2M−1)} per head and layer.
+  weights: (input, params) => (2 * params.window - 1) ** 2 * input.heads,
   cost(input, params) {
     const {batch: b, heads: h, queries: n, keys: m, dModel: d, bytes: s} = input;
     const M2 = params.window * params.window;

@@ -92,6 +92,9 @@ export const xlVariant: VariantDef<XlParams> = {
     'context beyond the segment comes only from a cached, stop-gradient memory: no gradient flows into it, and reach grows with depth (about mem per layer) rather than being direct',
   backwardFactor: 2,
   leadingOps: (n, d, params) => n * (n + (params.mem ?? n)) * d,
+  // Relative positions (Dai et al. 2019 §3.3): W_{k,R} (d × h·d_h) and the biases u, v (h·d_h each)
+  // per layer, as the Hugging Face port keeps them (untie_r); the paper shares u, v across layers.
+  weights: (input, params) => (params.relative ? (input.dModel + 2) * input.heads * input.headDim : 0),
   cost: (input, params) => {
     const {batch: b, heads: h, kvHeads: hkv, headDim: dh, valueDim: dv, dModel: d, bytes: s} = input;
     const {mem, segments} = xlShape(input, params);

@@ -76,13 +76,17 @@ test('a GPT layer saves exactly 34·s·b·n·d/2 bytes outside the core (Korthik
 
 test('Llama 2 7B and Llama 3.1 8B parameter counts (SwiGLU, GQA, untied head)', t => {
   const llama2 = evaluate(preset('llama-2-7b'), workload({seq: 4096, causal: true}));
-  // 32·(4·4096² + 3·4096·11008 + 4·4096) + 2·32000·4096 + 2·4096: the checkpoint's 6,738,415,616
-  // has RMSNorms (d weights, not 2·d): 33·4096·2 − 33·4096 = 266,240 fewer.
-  t.is(llama2.params, 32 * (4 * 4096 * 4096 + 3 * 4096 * 11008 + 4 * 4096) + 2 * 32000 * 4096 + 2 * 4096);
-  t.is(llama2.params - 6_738_415_616, 266_240);
+  // 32·(4·4096² + 3·4096·11008 + 2·4096 RMSNorm weights) + 2·32000·4096 + 4096 (final RMSNorm):
+  // the checkpoint's count. No biases (Llama's linear layers have none).
+  t.is(llama2.params, 32 * (4 * 4096 * 4096 + 3 * 4096 * 11008 + 2 * 4096) + 2 * 32000 * 4096 + 4096);
+  t.is(llama2.params, 6_738_415_616);
+  // GQA: K and V project to 8 heads of 128 (2·4096·1024 instead of 2·4096²).
   const llama3 = evaluate(preset('llama-3.1-8b'), workload({seq: 8192, causal: true}));
-  t.is(llama3.params - 8_030_261_248, 266_240);
-  t.true(relativeError(llama3.params, 8.03e9) < 0.001);
+  t.is(
+    llama3.params,
+    32 * (2 * 4096 * 4096 + 2 * 4096 * 1024 + 3 * 4096 * 14336 + 2 * 4096) + 2 * 128256 * 4096 + 4096,
+  );
+  t.is(llama3.params, 8_030_261_248);
 });
 
 test('GQA KV cache: Llama 3.1 8B at 128k tokens holds 16 GiB in bf16', t => {
