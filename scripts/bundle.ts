@@ -7,8 +7,9 @@
  *   node dist/scripts/bundle.js cache    run one representative command and save the code cache
  *
  * Left out of the bundle and loaded from node_modules when used: gpu.js and its optional GPU
- * back ends (calibrate, bench), typescript (oclif's development mode), and the modules our code
- * loads through createRequire on demand (yaml, write-file-atomic).
+ * back ends (calibrate, bench), xmlbuilder2 (check --junit; a quarter of the bundle otherwise),
+ * typescript (oclif's development mode), and the modules our code loads through createRequire on
+ * demand (yaml, write-file-atomic).
  */
 import {spawnSync} from 'node:child_process';
 import {rmSync} from 'node:fs';
@@ -27,7 +28,7 @@ async function bundle(): Promise<void> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['gpu.js', 'webgpu', 'gl', 'typescript'],
+    external: ['gpu.js', 'webgpu', 'gl', 'typescript', 'xmlbuilder2'],
     // Code loaded from V8's code cache cannot run import() on Node 20 (the callback is lost:
     // ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so dynamic imports become require() calls; Node
     // >= 20.19 can require() the one ES module reached this way (webgpu, in calibrate).

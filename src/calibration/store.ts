@@ -10,7 +10,7 @@
 import {mkdir, readFile} from 'node:fs/promises';
 import {dirname, join, resolve} from 'node:path';
 import envPaths from 'env-paths';
-import writeFileAtomic from 'write-file-atomic';
+import {writeFileAtomic} from '../atomic.js';
 import {EnvironmentError} from '../errors.js';
 import {parseDataFile, parseDataText} from '../presets/validate.js';
 import {PROFILE_SCHEMA_VERSION, type Profile, profileSchema} from '../schema/profile.js';
@@ -87,7 +87,11 @@ export async function writeProfile(path: string, profile: Profile, hooks: WriteH
   const text = `${JSON.stringify(checked, null, 2)}\n`;
   try {
     await mkdir(dirname(path), {recursive: true});
-    await writeFileAtomic(path, text, {encoding: 'utf8', fsync: true, tmpfileCreated: hooks.tmpfileCreated});
+    await writeFileAtomic()(path, text, {
+      encoding: 'utf8',
+      fsync: true,
+      tmpfileCreated: hooks.tmpfileCreated,
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new EnvironmentError(

@@ -9,8 +9,8 @@
  * lengths and durations with units). Each problem is one `file: path: message` line; exit 2.
  */
 import {mkdirSync, readFileSync} from 'node:fs';
-import {createRequire} from 'node:module';
 import {dirname, isAbsolute, resolve} from 'node:path';
+import {writeFileAtomic} from '../atomic.js';
 import {type AttncapError, CheckFailedError, EnvironmentError, InvalidInputError} from '../errors.js';
 import {type ResolvedHardware, resolveHardware} from '../hardware.js';
 import {type ResolvedWorkload, resolveModel, resolveSeqs, resolveWorkload} from '../inputs.js';
@@ -31,14 +31,6 @@ import type {ModelPreset} from '../schema/presets.js';
 import {parseBytes, parseDuration, parseFraction, parseSeq} from '../units.js';
 import {type CapacityContext, pointAt, variantLabel} from './capacity.js';
 import {solveOne} from './max-seq.js';
-
-// write-file-atomic (temp file + fsync + rename) is loaded on the first write, not at start-up.
-type WriteFileAtomic = typeof import('write-file-atomic').default;
-let writeFileAtomicModule: WriteFileAtomic | undefined;
-function writeFileAtomic(): WriteFileAtomic {
-  writeFileAtomicModule ??= createRequire(import.meta.url)('write-file-atomic') as WriteFileAtomic;
-  return writeFileAtomicModule;
-}
 
 export type ExpectationUnit = 'bytes' | 'fraction' | 'seconds' | 'tokens' | 'tokensPerSec';
 

@@ -1,4 +1,6 @@
 import {spawnSync} from 'node:child_process';
+import {cpSync, mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {ROOT, runCli, runJson} from '../helpers/cli.js';
@@ -66,4 +68,23 @@ test('help --json: the help text in the envelope; an unknown subject is INVALID_
   const bad = runJson<{ok: boolean; error: {code: string; path: string[]}}>(['help', 'nosuch']);
   t.is(bad.code, 2);
   t.deepEqual([bad.json.ok, bad.json.error.code, bad.json.error.path], [false, 'INVALID_INPUT', ['command']]);
+});
+
+test('an unbuilt checkout says how to build (exit 3), without a stack trace', t => {
+  const dir = mkdtempSync(join(tmpdir(), 'attncap-unbuilt-'));
+  try {
+    cpSync(join(ROOT, 'bin'), join(dir, 'bin'), {recursive: true});
+    cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+    const r = spawnSync(process.execPath, [join(dir, 'bin', 'run.js'), 'cost'], {encoding: 'utf8'});
+    t.is(r.status, 3);
+    t.regex(r.stderr, /dist\/attncap\.cjs is missing: this checkout is not built\.\nhint: run npm run build/);
+    t.notRegex(r.stderr, /\n\s+at /);
+    // --version needs no build.
+    t.is(
+      spawnSync(process.execPath, [join(dir, 'bin', 'run.js'), '--version'], {encoding: 'utf8'}).status,
+      0,
+    );
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
 });
