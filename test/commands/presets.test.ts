@@ -166,6 +166,20 @@ test('presets models ID: stages, vision and sources of a hierarchical model', t 
   t.true(stdout.includes('\nSources\n1. Liu et al. 2021'));
 });
 
+test('presets models ID: the weight conventions and the count attncap makes, next to the published one', t => {
+  const gpt2 = runCli(['presets', 'models', 'gpt2-small']).stdout;
+  t.truthy(row(gpt2, 'norm')?.includes('LayerNorm (2·d weights)'));
+  t.truthy(row(gpt2, 'linear biases')?.includes('yes'));
+  t.truthy(row(gpt2, 'positions')?.includes('1,024 learned'));
+  t.truthy(row(gpt2, 'params (published)')?.includes('124M'));
+  t.truthy(row(gpt2, 'params (counted)')?.includes('124,439,808'));
+  const llama = runCli(['presets', 'models', 'llama-3.1-8b']).stdout;
+  t.truthy(row(llama, 'norm')?.includes('RMSNorm (d weights)'));
+  t.truthy(row(llama, 'linear biases')?.includes('no'));
+  t.is(row(llama, 'positions'), undefined);
+  t.truthy(row(llama, 'params (counted)')?.includes('8,030,261,248'));
+});
+
 test('presets models with an unknown id: exit 2 with a suggestion', t => {
   const {code, json} = runJson<Envelope<PresetResult>>(['presets', 'models', 'lama-2-7b']);
   t.is(code, 2);

@@ -4,6 +4,7 @@ import {formatFlag} from '../../cli/flags.js';
 import {type Align, formatTable, paint, type TableFormat, table} from '../../cli/render.js';
 import {presetData} from '../../presets/catalog.js';
 import {listModels, loadModel} from '../../presets/load.js';
+import {runCost} from '../../queries/cost.js';
 import type {ModelPreset} from '../../schema/presets.js';
 import {formatCount, formatInt, formatTokens} from '../../units.js';
 import {renderSources} from './hardware.js';
@@ -28,10 +29,12 @@ export default class PresetsModels extends BaseCommand {
     const format = flags.format as TableFormat;
     if (args.id !== undefined) {
       const model = loadModel(args.id);
+      // What attncap counts for it (the `params` of `attncap cost --model ID`), next to the published figure.
+      const counted = runCost({model: args.id}, {breakdown: false}).rows[0]!.params;
       return {
         inputs: {kind: 'models', id: args.id},
         results: [presetData(model)],
-        render: ctx => renderOne(model, ctx),
+        render: ctx => renderOne(model, counted, ctx),
       };
     }
     const all = listModels();
@@ -76,7 +79,7 @@ function renderList(all: readonly ModelPreset[], format: TableFormat, ctx: Rende
   return `${out}\nparams: as the authors publish them. Details and sources: ${paint('attncap presets models ID', 'cyan', ctx)}`;
 }
 
-function renderOne(m: ModelPreset, ctx: RenderContext): string {
+function renderOne(m: ModelPreset, counted: number, ctx: RenderContext): string {
   const rows: string[][] = [
     ['name', m.name],
     ['architecture', m.architecture],
@@ -105,6 +108,11 @@ function renderOne(m: ModelPreset, ctx: RenderContext): string {
   if (m.vocab !== undefined)
     rows.push(['vocab', `${formatInt(m.vocab)}${m.tiedEmbeddings ? ', tied embeddings' : ''}`]);
   if (m.contextLength !== undefined) rows.push(['context', `${formatInt(m.contextLength)} tokens`]);
+  if (m.positions !== undefined) rows.push(['positions', `${formatInt(m.positions)} learned`]);
+  if (m.tokenTypes !== undefined) rows.push(['token types', formatInt(m.tokenTypes)]);
+  rows.push(['norm', m.norm === 'rmsnorm' ? 'RMSNorm (d weights)' : 'LayerNorm (2·d weights)']);
+  rows.push(['linear biases', m.linearBias ? 'yes' : 'no']);
+  if (m.pooler) rows.push(['pooler', 'Linear(d → d) on the first token']);
   for (const [i, entry] of (m.schedule ?? []).entries()) {
     const shape = [
       entry.heads === undefined ? '' : `heads ${entry.heads}`,
@@ -140,6 +148,7 @@ function renderOne(m: ModelPreset, ctx: RenderContext): string {
   }
   if (m.perceiver !== undefined) rows.push(...perceiverRows(m.perceiver));
   if (m.paramsPublished !== undefined) rows.push(['params (published)', formatParams(m.paramsPublished)]);
+  rows.push(['params (counted)', formatInt(counted)]);
   return [
     paint(`${m.id} · ${m.name}`, 'bold', ctx),
     table({head: ['field', 'value'], rows, align: ['left', 'left']}, ctx),
