@@ -111,7 +111,7 @@ export const MODEL_RULES: readonly PresetRule<ModelPreset>[] = [
   {
     name: 'architecture-blocks',
     description:
-      'transformer/vit state heads; vit/swin/paca-vit have vision; swin/paca-vit have stages; mamba has ssm; perceiver/perceiver-io have perceiver; no block the architecture does not use',
+      'transformer/vit state heads; vit/swin/paca-vit have vision; swin/paca-vit have stages; mamba has ssm; perceiver/perceiver-io have perceiver; hyena may have hyena; no block the architecture does not use',
     check: model => {
       const problems: Problem[] = [];
       const arch = model.architecture;
@@ -137,6 +137,7 @@ export const MODEL_RULES: readonly PresetRule<ModelPreset>[] = [
       if (PERCEIVER_ARCHITECTURES.has(arch))
         need(model.perceiver !== undefined, 'perceiver', 'a perceiver block');
       else unused(model.perceiver !== undefined, 'perceiver', 'perceiver and perceiver-io');
+      if (arch !== 'hyena') unused(model.hyena !== undefined, 'hyena', 'hyena');
       return problems;
     },
   },

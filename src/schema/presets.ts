@@ -120,6 +120,14 @@ export const ssmSchema = z.strictObject({
     .describe('Rank of the dt projection; default ceil(d_model / 16) as in Mamba.'),
 });
 
+/** The Hyena operator (Poli et al. 2023, Definition 3.1); defaults: the safari Pile configs. */
+export const hyenaSchema = z.strictObject({
+  order: positiveInt.default(2).describe('N: long convolutions (and N + 1 projections) per operator.'),
+  filterOrder: positiveInt.default(64).describe('W: width of the implicit filter FFN.'),
+  positionalDim: positiveInt.default(33).describe('P: positional features fed to the filter FFN.'),
+  shortFilter: positiveInt.default(3).describe('Taps of the short depthwise conv on the projections.'),
+});
+
 export const perceiverSchema = z.strictObject({
   inputs: positiveInt.describe('M: number of input elements (tokens, pixels, bytes).'),
   inputDim: positiveInt.describe('C: channels per input element.'),
@@ -193,6 +201,7 @@ export const modelPresetSchema = z.strictObject({
   stages: z.array(stageSchema).optional(),
   vision: visionSchema.optional(),
   ssm: ssmSchema.optional(),
+  hyena: hyenaSchema.optional(),
   perceiver: perceiverSchema.optional(),
   paramsPublished: positive.optional().describe('Parameter count the authors publish, for cross-checks.'),
   sources,

@@ -143,14 +143,14 @@ test('presets models --format csv: a header and one line per model', t => {
   t.is(code, 0);
   const lines = stdout.trimEnd().split('\n');
   t.is(lines[0], 'id,architecture,params,d,heads,kv,layers,context,attention');
-  t.is(lines.length, 1 + 27);
+  t.is(lines.length, 1 + 28);
   t.true(lines.includes('mistral-7b,transformer,7.30B,"4,096",32,8,32,32k,window:w=4096'));
 });
 
-test('presets models --json: 27 presets; ID gives the parsed preset', t => {
+test('presets models --json: 28 presets; ID gives the parsed preset', t => {
   const all = runJson<Envelope<PresetResult>>(['presets', 'models']);
   t.is(all.code, 0);
-  t.is(all.json.results.length, 27);
+  t.is(all.json.results.length, 28);
   const one = runJson<Envelope<PresetResult>>(['presets', 'models', 'perceiver-io-imagenet']);
   t.is(one.code, 0);
   // Every field the file states, plus the schema's defaults for what it leaves out.

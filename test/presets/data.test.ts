@@ -48,6 +48,7 @@ test('every model of the reference has a model preset', t => {
     'gpt2-medium',
     'gpt2-small',
     'gpt2-xl',
+    'hyena-153m',
     'llama-2-13b',
     'llama-2-70b',
     'llama-2-7b',

@@ -133,10 +133,11 @@ test('the cross-field rules report every violation at once', t => {
       // head-dim-defined: 100 / 12 is not whole and no headDim is stated.
       `${path}: headDim: headDim is not set and dModel 100 is not divisible by heads 12; state headDim as the model does`,
       `${path}: schedule[0].headDim: headDim is not set and dModel 100 is not divisible by heads 12; state headDim as the model does`,
-      // architecture-blocks: swin needs vision and stages, and has no use for ssm.
+      // architecture-blocks: swin needs vision and stages, and has no use for ssm or hyena.
       `${path}: vision: architecture 'swin' needs a vision block (imageSize, patch)`,
       `${path}: stages: architecture 'swin' needs stages (depth, dModel, heads of each)`,
       `${path}: ssm: ssm is only used by mamba, not by architecture 'swin'`,
+      `${path}: hyena: hyena is only used by hyena, not by architecture 'swin'`,
     ].join('\n'),
   );
 });

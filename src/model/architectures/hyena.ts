@@ -19,10 +19,11 @@
  * sequence) + the short conv windows + the materialised filters (N·d·n, shared by the batch).
  *
  * Parameters `order` N (2), filter FFN width W (64), positional features P (33), short filter
- * taps (3) come from the model's `hyena` block when the preset schema has one, else from these
- * defaults (the safari pile configs: emb_dim 33, filter_order 64, short_filter_order 3).
+ * taps (3) come from the model's `hyena` block, else from these defaults (the safari pile
+ * configs: emb_dim 33, filter_order 64, short_filter_order 3).
  */
-import type {ModelPreset} from '../../schema/presets.js';
+import type {z} from 'zod';
+import {hyenaSchema, type ModelPreset} from '../../schema/presets.js';
 import type {ResolvedVariant} from '../types.js';
 import {component} from '../types.js';
 import type {Workload} from '../workload.js';
@@ -30,23 +31,10 @@ import {ffnBlock, gemm, normsBlock, part, vocabularyEnds} from './layer.js';
 import {depthwise} from './shared.js';
 import type {ArchitectureDef, LayerComponent, LayerGroup, ModelCost} from './types.js';
 
-export interface HyenaParams {
-  /** N: long convolutions (and N + 1 projections) per operator. */
-  order: number;
-  /** W: width of the implicit filter FFN. */
-  filterOrder: number;
-  /** P: positional features fed to the filter FFN (time + sine/cosine bands). */
-  positionalDim: number;
-  /** Taps of the short depthwise conv on the projections. */
-  shortFilter: number;
-}
+export type HyenaParams = z.infer<typeof hyenaSchema>;
 
-export const HYENA_DEFAULTS: Readonly<HyenaParams> = {
-  order: 2,
-  filterOrder: 64,
-  positionalDim: 33,
-  shortFilter: 3,
-};
+/** The safari Pile configs (the schema's defaults): N 2, W 64, P 33, 3 short-filter taps. */
+export const HYENA_DEFAULTS: Readonly<HyenaParams> = hyenaSchema.parse({});
 
 /** Real FLOPs of a real-input FFT (or its inverse) of size L: half of 5·L·log₂L. */
 export function rfftFlops(size: number): number {
@@ -64,10 +52,9 @@ const DECAY_FLOPS = 2;
 /** Complex64 spectra. */
 const SPECTRUM_BYTES = 8;
 
-/** The Hyena parameters of a model: its `hyena` block where the schema has one, else defaults. */
+/** The Hyena parameters of a model: its `hyena` block, else the defaults. */
 export function hyenaParams(model: ModelPreset): HyenaParams {
-  const block = (model as ModelPreset & {hyena?: Partial<HyenaParams>}).hyena;
-  return {...HYENA_DEFAULTS, ...block};
+  return model.hyena ?? HYENA_DEFAULTS;
 }
 
 /** Weights of the Hyena operator of one layer (mixer only; biases not counted). */

@@ -2,11 +2,11 @@ import test from 'ava';
 import {HYENA_DEFAULTS, hyenaOperatorParams, rfftFlops} from '../../../src/model/architectures/hyena.js';
 import {getArchitecture} from '../../../src/model/architectures/index.js';
 import {evaluate} from '../../../src/model/engine.js';
-import type {ModelPreset} from '../../../src/schema/presets.js';
-import {fixture, relativeError, workload} from './fixtures.js';
+import {type ModelPreset, modelPresetSchema} from '../../../src/schema/presets.js';
+import {preset, relativeError, workload} from './fixtures.js';
 
 const hyena = getArchitecture('hyena');
-const small = fixture('hyena-small.json');
+const small = preset('hyena-153m');
 
 /**
  * Weights of one order-N Hyena block by hand: in_proj (N+1)·d², short conv 3·(N+1)·d, filter FFN
@@ -26,7 +26,7 @@ function blockParams(d: number, dFf: number, N: number): number {
   );
 }
 
-test('the Hyena-153M model file (safari pile config) has 153M parameters', t => {
+test('the Hyena-153M preset (safari pile config) has 153M parameters', t => {
   const e = evaluate(small, workload({seq: 2048, causal: true}));
   // 18 blocks (d 864, d_ff 1728, order 2) + tied embedding 50,264·864 + final LayerNorm.
   t.is(e.params, 18 * blockParams(864, 1728, 2) + 50_264 * 864 + 2 * 864);
@@ -64,6 +64,15 @@ test('the order sets the projections and the number of long convolutions', t => 
   );
   const conv = (e: typeof e2) => e.components.find(c => c.name === 'long-conv')!.vectorFlops;
   t.is(conv(e3) * 2, conv(e2) * 3);
+});
+
+test('a model file states the operator in its hyena block; omitted fields take the defaults', t => {
+  const {$schema: _, ...fields} = small as ModelPreset & {$schema?: string};
+  const parsed = modelPresetSchema.parse({...fields, hyena: {order: 3}});
+  t.deepEqual(parsed.hyena, {...HYENA_DEFAULTS, order: 3});
+  const bad = modelPresetSchema.safeParse({...fields, hyena: {orders: 3}});
+  t.false(bad.success);
+  t.deepEqual(bad.error?.issues[0]?.path, ['hyena']);
 });
 
 test('decode convolves the new token with the cached history: linear in n', t => {
