@@ -16,5 +16,8 @@ for link in node_modules presets calibration docs test examples; do
   [ -e "$here/$link" ] && ln -sfn "$here/$link" "$root/$link"
 done
 (cd "$here" && npx tsc -p tsconfig.json --outDir "$root/dist") || echo "dev-test: tsc reported errors (above); running what compiled"
+# The CLI runs from the bundle (dist/attncap.cjs) and its code cache, as in npm run build.
+(cd "$root" && node dist/scripts/bundle.js) || echo "dev-test: bundling failed"
 (cd "$root" && npx oclif manifest >/dev/null 2>&1) || echo "dev-test: oclif manifest failed"
+(cd "$root" && node dist/scripts/bundle.js cache) || echo "dev-test: writing the code cache failed"
 cd "$root" && npx ava "$@"
