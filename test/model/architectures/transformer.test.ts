@@ -3,7 +3,7 @@ import {attentionBlock, ffnBlock, gemm, normsBlock} from '../../../src/model/arc
 import {evaluate} from '../../../src/model/engine.js';
 import {resolveVariant} from '../../../src/model/variants/index.js';
 import type {ModelPreset} from '../../../src/schema/presets.js';
-import {preset, relativeError, workload} from './fixtures.js';
+import {preset, workload} from './fixtures.js';
 
 const standard = resolveVariant('standard');
 

@@ -1,29 +1,10 @@
 import test from 'ava';
 import type {AttentionInput} from '../../../src/model/types.js';
-import {DETAILED_ACCOUNTING} from '../../../src/model/types.js';
 import {bigbirdPairs, bigbirdVariant} from '../../../src/model/variants/bigbird.js';
-import {total} from '../../helpers/variants.js';
+import {input as baseInput, total} from '../../helpers/variants.js';
 
 // Worked example of docs/variants/bigbird.md: b = 1, n = m = 4096, h = 12, d_h = 64, s = 2, ITC defaults.
-function input(over: Partial<AttentionInput> = {}): AttentionInput {
-  return {
-    batch: 1,
-    queries: 4096,
-    keys: 4096,
-    queryOffset: 0,
-    heads: 12,
-    kvHeads: 12,
-    headDim: 64,
-    valueDim: 64,
-    dModel: 768,
-    causal: false,
-    bytes: 2,
-    kvBytes: 2,
-    training: false,
-    accounting: DETAILED_ACCOUNTING,
-    ...over,
-  };
-}
+const input = (over: Partial<AttentionInput> = {}) => baseInput({queries: 4096, keys: 4096, ...over});
 const decode = (m: number, over: Partial<AttentionInput> = {}) =>
   input({queries: 1, keys: m, queryOffset: m - 1, causal: true, ...over});
 const defaults = bigbirdVariant.params.parse({});

@@ -1,30 +1,11 @@
 import test from 'ava';
 import fc from 'fast-check';
 import type {AttentionInput} from '../../../src/model/types.js';
-import {DETAILED_ACCOUNTING} from '../../../src/model/types.js';
 import {type StridedParams, stridedPairs, stridedVariant} from '../../../src/model/variants/strided.js';
-import {total} from '../../helpers/variants.js';
+import {input as baseInput, total} from '../../helpers/variants.js';
 
 // Worked example of docs/variants/strided.md: b = 1, n = m = 1024, h = 12, d_h = 64, s = 2, l = √1024 = 32.
-function input(over: Partial<AttentionInput> = {}): AttentionInput {
-  return {
-    batch: 1,
-    queries: 1024,
-    keys: 1024,
-    queryOffset: 0,
-    heads: 12,
-    kvHeads: 12,
-    headDim: 64,
-    valueDim: 64,
-    dModel: 768,
-    causal: true,
-    bytes: 2,
-    kvBytes: 2,
-    training: false,
-    accounting: DETAILED_ACCOUNTING,
-    ...over,
-  };
-}
+const input = (over: Partial<AttentionInput> = {}) => baseInput({causal: true, ...over});
 const defaults = stridedVariant.params.parse({});
 
 /** The paper's sets (Child et al. 2019 §4.2–4.3), counted key by key, causal. */

@@ -1,29 +1,11 @@
 import test from 'ava';
 import type {AttentionInput} from '../../../src/model/types.js';
-import {DETAILED_ACCOUNTING} from '../../../src/model/types.js';
 import {xlPairs, xlVariant} from '../../../src/model/variants/xl.js';
-import {total} from '../../helpers/variants.js';
+import {input as baseInput, total} from '../../helpers/variants.js';
 
 // Worked example of docs/variants/xl.md: b = 1, n = 512, h = 8, d_h = 64, d = 512, s = 2.
-function input(over: Partial<AttentionInput> = {}): AttentionInput {
-  return {
-    batch: 1,
-    queries: 512,
-    keys: 512,
-    queryOffset: 0,
-    heads: 8,
-    kvHeads: 8,
-    headDim: 64,
-    valueDim: 64,
-    dModel: 512,
-    causal: true,
-    bytes: 2,
-    kvBytes: 2,
-    training: false,
-    accounting: DETAILED_ACCOUNTING,
-    ...over,
-  };
-}
+const input = (over: Partial<AttentionInput> = {}) =>
+  baseInput({queries: 512, keys: 512, heads: 8, kvHeads: 8, dModel: 512, causal: true, ...over});
 const defaults = xlVariant.params.parse({});
 
 test('params: {} leaves mem and segment to the input; relative positions on', t => {
