@@ -7,9 +7,8 @@
  * command line accept exactly the same spellings.
  */
 import {z} from 'zod';
-import {dtypeSchema} from './presets.js';
+import {scenarioFields} from '../scenario/schema.js';
 
-const positiveInt = z.number().int().positive();
 /** A number in base units, or a string with a unit parsed later (e.g. `8k`, `2s`, `70GiB`). */
 const quantity = (example: string) =>
   z
@@ -56,33 +55,12 @@ export const EXPECTATION_KINDS = [
 ] as const;
 export type ExpectationKind = (typeof EXPECTATION_KINDS)[number];
 
-/** The configuration fields a check takes, each also allowed under `defaults`. */
-const configFields = {
-  model: z.string().min(1).optional().describe('Model preset id (attncap presets models).'),
-  modelFile: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Model file (JSON or YAML, the preset schema), relative to the capacity file.'),
-  hardware: z.string().min(1).optional().describe('Hardware preset id (attncap presets hardware), or local.'),
-  variant: z
-    .string()
-    .min(1)
-    .optional()
-    .describe(
-      "Attention variant spec, as --variant takes it: flash, window:w=512. Default: the model's own.",
-    ),
-  seq: z
-    .union([positiveInt, z.string().min(1)])
-    .optional()
-    .describe(
-      'One sequence length, in any --seq form: 4096, "128k", "image:1024x1024/16", "audio:10s@16k". Default: the model\'s reference length.',
-    ),
-  batch: positiveInt.optional().describe('Batch size (default 1).'),
-  dtype: dtypeSchema.optional().describe('Compute dtype (default bf16).'),
-  mode: z.enum(['prefill', 'decode', 'train']).optional().describe('Workload mode (default prefill).'),
-  causal: z.boolean().optional().describe("Causal masking (default: the model's)."),
-};
+/**
+ * A check IS a scenario (src/scenario/schema.ts: model, overrides, variant, seq, workload,
+ * hardware, what-ifs, assumptions) plus its name and expectations; `defaults` takes the same
+ * fields. A check runs on one device and one sequence length.
+ */
+const configFields = scenarioFields;
 
 export const checkDefaultsSchema = z
   .strictObject({...configFields, expect: expectSchema.optional()})

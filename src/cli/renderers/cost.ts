@@ -4,6 +4,7 @@ import type {CostQuery} from '../../queries/cost.js';
 import {type ByteUnits, formatBytes, formatCount, formatFlops, formatInt, formatTokens} from '../../units.js';
 import type {RenderContext} from '../base.js';
 import {formatTable, paint, type TableFormat} from '../render.js';
+import {fitCell} from './capacity.js';
 
 export function modelHeadline(
   q: {model: CostQuery['model']; inputs: Record<string, unknown>},
@@ -27,7 +28,7 @@ export function modelHeadline(
     .filter(Boolean)
     .join(' · ');
   return paint(
-    `attncap · ${m.id} (${shape}) · ${i.dtype} · ${i.mode} · batch ${i.batch} · scope ${i.scope} · ${i.assumptions.profile}`,
+    `attncap · ${(q.inputs.model as {label?: string} | undefined)?.label ?? m.id} (${shape}) · ${i.dtype} · ${i.mode} · batch ${i.batch} · scope ${i.scope} · ${i.assumptions.profile}`,
     'bold',
     ctx,
   );
@@ -39,13 +40,24 @@ export function renderCost(
   ctx: RenderContext,
 ): string {
   const out: string[] = [];
+  const withFit = q.rows.some(r => r.fits !== undefined);
   if (opts.format === 'table') out.push(modelHeadline(q, ctx), '');
   out.push(
     formatTable(
       {
-        head: ['variant', 'n', 'FLOPs', 'MACs', 'vector FLOPs', 'pairs', 'HBM traffic', 'params'],
+        head: [
+          'variant',
+          'n',
+          'FLOPs',
+          'MACs',
+          'vector FLOPs',
+          'pairs',
+          'HBM traffic',
+          'params',
+          ...(withFit ? ['hardware', 'fits'] : []),
+        ],
         rows: q.rows.map(r => [
-          r.variant,
+          r.variantLabel,
           formatTokens(r.seq),
           formatFlops(r.flops),
           formatCount(r.macs),
@@ -53,6 +65,7 @@ export function renderCost(
           formatCount(r.pairs),
           formatBytes(r.hbmBytes, opts.units),
           formatCount(r.params),
+          ...(withFit ? [r.hardware ?? '–', fitCell(r, opts.units, ctx)] : []),
         ]),
       },
       opts.format,
@@ -61,7 +74,7 @@ export function renderCost(
   );
   for (const r of q.rows) {
     if (!r.components) continue;
-    out.push('', paint(`${r.variant} at n = ${formatInt(r.seq)}: breakdown`, 'bold', ctx));
+    out.push('', paint(`${r.variantLabel} at n = ${formatInt(r.seq)}: breakdown`, 'bold', ctx));
     out.push(
       formatTable(
         {
@@ -93,6 +106,7 @@ export function renderCompare(
   const ratio = (x: number) =>
     Number.isFinite(x) ? `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)}×` : '–';
   const out: string[] = [];
+  const withFit = q.rows.some(r => r.fits !== undefined);
   if (opts.format === 'table') out.push(modelHeadline(q, ctx), '');
   out.push(
     formatTable(
@@ -107,11 +121,24 @@ export function renderCompare(
           'HBM traffic',
           `vs ${q.baseline}`,
           'pairs',
+          ...(withFit ? ['hardware', 'fits'] : []),
           'what it gives up',
         ],
-        align: ['left', 'right', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
+        align: [
+          'left',
+          'right',
+          'left',
+          'left',
+          'right',
+          'right',
+          'right',
+          'right',
+          'right',
+          ...(withFit ? (['left', 'left'] as const) : []),
+          'left',
+        ],
         rows: q.rows.map(r => [
-          r.variant,
+          r.variantLabel,
           formatTokens(r.seq),
           r.family,
           r.exact ? 'exact' : 'approx.',
@@ -120,6 +147,7 @@ export function renderCompare(
           formatBytes(r.hbmBytes, opts.units),
           ratio(r.hbmBytesRatio),
           formatCount(r.pairs),
+          ...(withFit ? [r.hardware ?? '–', fitCell(r, opts.units, ctx)] : []),
           r.tradeoff,
         ]),
       },
