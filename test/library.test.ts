@@ -1,7 +1,9 @@
 // The package by its name, as a script that installed attncap imports it.
+
+import {spawnSync} from 'node:child_process';
 import * as attncap from 'attncap';
 import test from 'ava';
-import {runJson} from './helpers/cli.js';
+import {ROOT, runJson} from './helpers/cli.js';
 
 test('the library answers the README questions with the numbers the CLI prints', async t => {
   const r = await attncap.resolve({model: 'llama-3.1-8b', hardware: 'h100-sxm', variant: 'flash'});
@@ -43,4 +45,14 @@ test('library errors name the scenario field, never a flag', async t => {
   });
   const e = await t.throwsAsync(attncap.resolve({overrides: {dModel: 'x'}, model: 'gpt2-small'}));
   t.regex(e?.message ?? '', /^overrides\.dModel 'x' is not an integer/);
+});
+
+test('examples/library.mjs runs as a plain Node script', t => {
+  const r = spawnSync(process.execPath, ['examples/library.mjs'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /llama-3\.1-8b \+ flash on h100-sxm: 131072 tokens \(binding: context/);
 });
