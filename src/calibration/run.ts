@@ -323,6 +323,8 @@ export interface CalibrateOptions {
   plan: PlanName;
   backend: BackendChoice;
   profilePath: string;
+  /** --force: the profile may be written into a device or FIFO, or through a symbolic link. */
+  force?: boolean;
   toolVersion: string;
   progress?: (message: string) => void;
   driver?: BackendDriver;
@@ -402,7 +404,7 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrateRes
     samples,
     validation,
   };
-  await writeProfile(options.profilePath, profile);
+  await writeProfile(options.profilePath, profile, {force: options.force});
   const rates = profileRates(figures);
   return {
     backend: handle.id,

@@ -171,3 +171,12 @@ export const capacityFlags = {
   ...hardwareFlags,
   ...formatFlag,
 };
+
+/** `--force` of the commands that write files (check --junit, calibrate --profile): docs/limits.md. */
+export const forceFlag = {
+  force: Flags.boolean({
+    description:
+      'Write an output file even where it is a device, FIFO or symbolic link (default: only regular files are replaced).',
+    helpGroup: 'OUTPUT',
+  }),
+};
