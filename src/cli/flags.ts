@@ -180,3 +180,12 @@ export const forceFlag = {
     helpGroup: 'OUTPUT',
   }),
 };
+
+/** `--max-points` of the commands with a work budget (sweep, bench): docs/limits.md. */
+export const maxPointsFlag = {
+  'max-points': Flags.integer({
+    description:
+      'Raise the work budget (sweep: points × variants × hardware, default 1,000,000; bench: score elements of the largest case, default 2^27). See docs/limits.md.',
+    helpGroup: 'OUTPUT',
+  }),
+};

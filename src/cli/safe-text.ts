@@ -40,8 +40,8 @@ export function terminalName(name: string): string {
 }
 
 // Not in XML 1.0's Char production: C0 controls but tab, LF and CR; lone surrogates; U+FFFE/U+FFFF.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters XML 1.0 forbids
 const XML_FORBIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters XML 1.0 forbids
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Text content for XML 1.0: every character XML forbids shown as `\uXXXX`. */

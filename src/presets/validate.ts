@@ -178,7 +178,9 @@ function yamlDuplicateKeys(document: import('yaml').Document, body: string): Pro
         if (key !== undefined) seen.add(key);
         walk(pair.value, key === undefined ? path : [...path, key], depth + 1);
       }
-    } else if (isSeq(node)) node.items.forEach((item, index) => walk(item, [...path, index], depth + 1));
+    } else if (isSeq(node)) {
+      for (const [index, item] of node.items.entries()) walk(item, [...path, index], depth + 1);
+    }
   };
   walk(document.contents, [], 0);
   return problems;
