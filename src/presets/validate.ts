@@ -308,10 +308,17 @@ function hasKey(data: unknown, path: readonly PropertyKey[]): boolean {
   return parent !== null && typeof parent === 'object' && Object.hasOwn(parent, path[path.length - 1]);
 }
 
+/** Longer strings are described, not quoted: a whole file read as one YAML string must not be echoed. */
+const MAX_QUOTED = 40;
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `string ${JSON.stringify(value)}`;
+  if (typeof value === 'string')
+    return value.length > MAX_QUOTED
+      ? `a string of ${value.length} characters`
+      : `string ${JSON.stringify(value)}`;
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }
@@ -368,7 +375,9 @@ export function issuesToProblems(
           message:
             values.length === 1
               ? `expected ${JSON.stringify(issue.values[0])}, received ${describe(value)}`
-              : `${describe(value)} is not one of ${values.join(', ')}${suggestion}`,
+              : value === undefined && !hasKey(data, issue.path)
+                ? `missing required field (one of ${values.join(', ')})`
+                : `${describe(value)} is not one of ${values.join(', ')}${suggestion}`,
         });
         break;
       }

@@ -154,3 +154,14 @@ test('the error class can be chosen (profiles are environment errors, exit 3)', 
   t.is(error.exitCode, 3);
   t.is((error as EnvironmentError).hint, 'recalibrate');
 });
+
+test('a long string is described, not quoted: a whole file read as one YAML string is never echoed', t => {
+  const text = 'token=s3cr3t-and-a-long-line-of-text-that-is-not-yaml-at-all\n';
+  const error = t.throws(() => parseDataFile(text, 'f.yaml', small));
+  t.is(error.message, 'f.yaml: (top level): expected object, received a string of 60 characters');
+});
+
+test('a missing enum field says it is missing and lists the choices', t => {
+  const error = t.throws(() => parseDataFile('{"name": "x", "count": 1}', 'f.json', small));
+  t.is(error.message, 'f.json: kind: missing required field (one of alpha, beta, gamma)');
+});
