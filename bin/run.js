@@ -2,7 +2,8 @@
 // `attncap --version` (and `--version --json`) is answered before anything else loads; the text
 // is oclif's own format. Everything else runs the bundled CLI (dist/attncap.cjs, built by
 // `npm run build`). Nothing here calls process.exit(): the exit code is set and the process ends
-// once stdout has drained (docs/json.md, "Exit codes").
+// once stdout has drained (docs/json.md, "Exit codes"). The JSON form's schemaVersion is the
+// bundle's SCHEMA_VERSION (src/cli/base.ts); test/cli/harden.test.ts checks that both agree.
 const argv = process.argv.slice(2);
 const VERSION_ARGS = new Set(['--version', '-v', '--json']);
 if (argv.some(a => a === '--version' || a === '-v') && argv.every(a => VERSION_ARGS.has(a))) {
@@ -17,7 +18,7 @@ if (argv.some(a => a === '--version' || a === '-v') && argv.every(a => VERSION_A
   };
   process.stdout.write(
     argv.includes('--json')
-      ? `${JSON.stringify({schemaVersion: 1, command: 'version', ok: true, inputs: {}, results: [row], warnings: []}, null, 2)}\n`
+      ? `${JSON.stringify({schemaVersion: 2, command: 'version', ok: true, inputs: {}, results: [row], warnings: []}, null, 2)}\n`
       : `attncap/${version} ${process.platform}-${process.arch} node-${process.version}\n`,
   );
 } else {
