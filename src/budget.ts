@@ -12,7 +12,7 @@ import {formatInt} from './units.js';
 export const SWEEP_MAX_POINTS = 1_000_000;
 /** sweep's --max-points ceiling: past ~3M rows its --json exceeds V8's largest string (2^29 characters). */
 export const SWEEP_POINTS_CEILING = 2_000_000;
-/** bench: attention-score elements (heads × queries × keys, or × window) of its largest case: 0.5 GiB of float32. */
+/** bench: attention-score elements (heads × queries × keys, or × window) summed over its cases; one case of 2^27 is 0.5 GiB of float32. */
 export const BENCH_MAX_POINTS = 2 ** 27;
 /** bench's --max-points ceiling: 4 GiB of float32 scores (plus the float64 reference that checks them). */
 export const BENCH_POINTS_CEILING = 2 ** 30;

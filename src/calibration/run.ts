@@ -619,8 +619,8 @@ export function benchCaseSpec(variant: BenchVariant, n: number): CaseSpec {
 
 /**
  * bench's work budget (docs/limits.md), checked before any backend opens: the attention-score
- * elements (heads × queries × keys, or × window) of its largest case bound the memory the kernel
- * and its float64 reference allocate. Linear attention never forms its scores but is counted as
+ * elements (heads × queries × keys, or × window) summed over its cases bound both the memory the
+ * largest case and its float64 reference allocate and the time all of them take. Linear attention never forms its scores but is counted as
  * if it did (its reference does), so the budget errs on the safe side.
  */
 export function checkBenchBudget(
@@ -629,12 +629,16 @@ export function checkBenchBudget(
   maxPoints?: number,
 ): void {
   let largest = {elements: 0, label: '', seq: 0, heads: 0, queries: 0, keys: 0};
+  let total = 0;
+  let cases = 0;
   for (const variant of variants) {
     for (const seq of seqs) {
       const spec = benchCaseSpec(variant, seq);
       if (!('queries' in spec)) continue;
       const keys = Math.min(spec.keys, spec.window ?? spec.keys);
       const elements = spec.heads * spec.queries * keys;
+      total += elements;
+      cases++;
       if (elements > largest.elements)
         largest = {elements, label: variant.label, seq, heads: spec.heads, queries: spec.queries, keys};
     }
@@ -642,8 +646,8 @@ export function checkBenchBudget(
   checkBudget({
     command: 'bench',
     unit: 'score elements',
-    product: largest.elements,
-    factors: `${largest.label} at n ${formatInt(largest.seq)}: ${largest.heads} heads × ${formatInt(largest.queries)} queries × ${formatInt(largest.keys)} keys`,
+    product: total,
+    factors: `${formatInt(cases)} ${cases === 1 ? 'case' : 'cases'} (the largest ${largest.label} at n ${formatInt(largest.seq)}: ${largest.heads} heads × ${formatInt(largest.queries)} queries × ${formatInt(largest.keys)} keys)`,
     limit: BENCH_MAX_POINTS,
     maxPoints,
     ceiling: BENCH_POINTS_CEILING,

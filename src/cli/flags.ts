@@ -185,7 +185,7 @@ export const forceFlag = {
 export const maxPointsFlag = {
   'max-points': Flags.integer({
     description:
-      'Raise the work budget (sweep: points × variants × hardware, default 1,000,000; bench: score elements of the largest case, default 2^27). See docs/limits.md.',
+      'Raise the work budget (sweep: points × variants × hardware, default 1,000,000; bench: attention-score elements over all cases, default 2^27). See docs/limits.md.',
     helpGroup: 'OUTPUT',
   }),
 };

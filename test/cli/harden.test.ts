@@ -278,7 +278,7 @@ test('work budgets: a sweep over its point budget and a bench at 1M tokens are e
   t.is(bench.code, 2);
   t.is(
     bench.stderr.split('\n')[0],
-    'attncap: bench would evaluate linear at n 1,048,576: 4 heads × 1,048,576 queries × 1,048,576 keys = 4,398,046,511,104 score elements, over the budget of 134,217,728: use shorter sequences (the default is 256..2048)',
+    'attncap: bench would evaluate 1 case (the largest linear at n 1,048,576: 4 heads × 1,048,576 queries × 1,048,576 keys) = 4,398,046,511,104 score elements, over the budget of 134,217,728: use shorter sequences (the default is 256..2048)',
   );
 });
 
