@@ -620,8 +620,9 @@ export function benchCaseSpec(variant: BenchVariant, n: number): CaseSpec {
 /**
  * bench's work budget (docs/limits.md), checked before any backend opens: the attention-score
  * elements (heads × queries × keys, or × window) summed over its cases bound both the memory the
- * largest case and its float64 reference allocate and the time all of them take. Linear attention never forms its scores but is counted as
- * if it did (its reference does), so the budget errs on the safe side.
+ * largest case and its float64 reference allocate and the time all of them take. Linear attention
+ * never forms its scores but is counted as if it did (its reference does): the budget errs on the
+ * safe side.
  */
 export function checkBenchBudget(
   variants: readonly BenchVariant[],
