@@ -11,11 +11,13 @@ import {distance} from 'fastest-levenshtein';
 import type {z} from 'zod';
 import {InvalidInputError} from '../errors.js';
 import {readDataFile, reason} from '../files.js';
+import {kindsUsed, validatePlan} from '../model/plan.js';
 import {
   type HardwarePreset,
   hardwarePresetSchema,
   type ModelPreset,
   modelPresetSchema,
+  type ScheduleEntry,
 } from '../schema/presets.js';
 import {nearest} from '../suggest.js';
 import {type PresetKind, packageRoot, presetsDir} from './paths.js';
@@ -76,36 +78,42 @@ function checkHeadDim(
   ];
 }
 
+/** The entries of a model's schedule and pattern, each with its path in the file. */
+function planEntries(model: ModelPreset): [ScheduleEntry, (string | number)[]][] {
+  return [
+    ...(model.schedule ?? []).map((e, i): [ScheduleEntry, (string | number)[]] => [e, ['schedule', i]]),
+    ...(model.pattern ?? []).map((e, i): [ScheduleEntry, (string | number)[]] => [e, ['pattern', i]]),
+  ];
+}
+
 /** Cross-field rules of model presets (SPEC §4.2, §4.2a), applied after the schema. */
 export const MODEL_RULES: readonly PresetRule<ModelPreset>[] = [
   {
     name: 'kv-heads-divide-heads',
     description:
-      'kvHeads <= heads and heads % kvHeads = 0, at the top level and in every schedule entry and stage',
+      'kvHeads <= heads and heads % kvHeads = 0, at the top level and in every schedule or pattern entry and stage',
     check: model => [
       ...checkHeads(model.heads, model.kvHeads, []),
-      ...(model.schedule ?? []).flatMap((entry, i) =>
+      ...planEntries(model).flatMap(([entry, path]) =>
         entry.kvHeads === undefined && entry.heads === undefined
           ? []
-          : checkHeads(entry.heads ?? model.heads, entry.kvHeads ?? model.kvHeads ?? entry.heads, [
-              'schedule',
-              i,
-            ]),
+          : checkHeads(entry.heads ?? model.heads, entry.kvHeads ?? model.kvHeads ?? entry.heads, path),
       ),
     ],
   },
   {
     name: 'head-dim-defined',
-    description: 'headDim is stated, or dModel is divisible by heads (top level, stages, schedule entries)',
+    description:
+      'headDim is stated, or dModel is divisible by heads (top level, stages, schedule and pattern entries)',
     check: model => [
       ...checkHeadDim(model.dModel, model.heads, model.headDim, []),
       ...(model.stages ?? []).flatMap((stage, i) =>
         checkHeadDim(stage.dModel, stage.heads, stage.headDim, ['stages', i]),
       ),
-      ...(model.schedule ?? []).flatMap((entry, i) =>
+      ...planEntries(model).flatMap(([entry, path]) =>
         entry.heads === undefined
           ? []
-          : checkHeadDim(model.dModel, entry.heads, entry.headDim ?? model.headDim, ['schedule', i]),
+          : checkHeadDim(model.dModel, entry.heads, entry.headDim ?? model.headDim, path),
       ),
     ],
   },
@@ -133,14 +141,28 @@ export const MODEL_RULES: readonly PresetRule<ModelPreset>[] = [
       if (STAGED_ARCHITECTURES.has(arch))
         need((model.stages?.length ?? 0) > 0, 'stages', 'stages (depth, dModel, heads of each)');
       else unused(model.stages !== undefined, 'stages', 'swin and paca-vit');
+      const kinds = ATTENTION_ARCHITECTURES.has(arch) ? kindsUsed(model) : new Set<string>();
       if (arch === 'mamba') need(model.ssm !== undefined, 'ssm', 'an ssm block (state, expand, conv)');
-      else unused(model.ssm !== undefined, 'ssm', 'mamba');
+      else if (!kinds.has('mamba')) unused(model.ssm !== undefined, 'ssm', "mamba and a plan's mamba layers");
+      if (!kinds.has('mamba2')) unused(model.mamba2 !== undefined, 'mamba2', "a plan's mamba2 layers");
+      if (!kinds.has('gated-deltanet'))
+        unused(model.gatedDeltaNet !== undefined, 'gatedDeltaNet', "a plan's gated-deltanet layers");
+      if (!ATTENTION_ARCHITECTURES.has(arch)) {
+        unused(model.schedule !== undefined, 'schedule', 'transformer and vit');
+        unused(model.pattern !== undefined, 'pattern', 'transformer and vit');
+      }
       if (PERCEIVER_ARCHITECTURES.has(arch))
         need(model.perceiver !== undefined, 'perceiver', 'a perceiver block');
       else unused(model.perceiver !== undefined, 'perceiver', 'perceiver and perceiver-io');
       if (arch !== 'hyena') unused(model.hyena !== undefined, 'hyena', 'hyena');
       return problems;
     },
+  },
+  {
+    name: 'layer-plan',
+    description:
+      "schedule and pattern are exclusive; a schedule's repeats add up to layers; each entry's variant resolves; a mamba / mamba2 / gated-deltanet entry has no attention fields and the model has its ssm / mamba2 / gatedDeltaNet block",
+    check: model => (ATTENTION_ARCHITECTURES.has(model.architecture) ? validatePlan(model) : []),
   },
   {
     name: 'stage-depths-sum-to-layers',

@@ -84,13 +84,51 @@ export const ARCHITECTURES = [
 export const architectureSchema = z.enum(ARCHITECTURES);
 export type Architecture = z.infer<typeof architectureSchema>;
 
-/** One entry of a layer schedule (SPEC §4.2a): `repeat` consecutive layers of one type. */
+/** What a layer of a plan is (docs/layer-plans.md): attention, or a state-space / linear-recurrent mixer. */
+export const LAYER_KINDS = ['attention', 'mamba', 'mamba2', 'gated-deltanet'] as const;
+export type LayerKind = (typeof LAYER_KINDS)[number];
+/** Which feed-forward a layer has: the model's dense FFN, a mixture of experts, or none. */
+export const MLP_KINDS = ['dense', 'moe', 'none'] as const;
+export type MlpKind = (typeof MLP_KINDS)[number];
+
+/**
+ * One entry of a layer plan (docs/layer-plans.md): `repeat` consecutive layers of one kind. In a
+ * `schedule` the entries are listed in order and cover exactly `layers`; in a `pattern` they are
+ * cycled over `layers`.
+ */
 export const scheduleEntrySchema = z.strictObject({
   repeat: positiveInt.default(1),
-  variant: z.string().min(1).describe('Attention variant spec of these layers, e.g. "window:w=1024".'),
+  kind: z
+    .enum(LAYER_KINDS)
+    .optional()
+    .describe(
+      "Layer kind: 'attention' (default), 'mamba' (Mamba-1, the model's ssm block), 'mamba2' (its mamba2 block), 'gated-deltanet' (its gatedDeltaNet block).",
+    ),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'a name is lowercase letters, digits, dots, dashes and underscores')
+    .optional()
+    .describe(
+      'Name a --variant selector addresses (e.g. "local", "global"); default: the variant id of attention layers, the kind otherwise.',
+    ),
+  variant: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Attention variant spec of these layers, e.g. "window:w=1024"; default: the model\'s variant.'),
   heads: positiveInt.optional(),
   kvHeads: positiveInt.optional(),
   headDim: positiveInt.optional(),
+  mlp: z
+    .enum(MLP_KINDS)
+    .optional()
+    .describe(
+      "The layer's feed-forward: 'dense' (default: the model's FFN), 'moe', or 'none' (a mixer-only layer).",
+    ),
+  sinks: z
+    .boolean()
+    .optional()
+    .describe('Attention sinks (gpt-oss): one learned logit per head joins each softmax row; h parameters.'),
 });
 export type ScheduleEntry = z.infer<typeof scheduleEntrySchema>;
 
@@ -126,6 +164,38 @@ export const hyenaSchema = z.strictObject({
   filterOrder: positiveInt.default(64).describe('W: width of the implicit filter FFN.'),
   positionalDim: positiveInt.default(33).describe('P: positional features fed to the filter FFN.'),
   shortFilter: positiveInt.default(3).describe('Taps of the short depthwise conv on the projections.'),
+});
+
+/**
+ * The Mamba-2 (SSD) mixer: Dao & Gu 2024, "Transformers are SSMs" (arXiv:2405.21060), §7 and the
+ * reference mamba_ssm/modules/mamba2.py. Hugging Face names: ssm_state_size / state_size,
+ * mamba_head_dim / head_dim, mamba_num_heads / num_heads, n_groups, expand, conv_kernel, chunk_size.
+ */
+export const mamba2Schema = z.strictObject({
+  state: positiveInt.describe('N: state size per head (ssm_state_size), e.g. 128.'),
+  headDim: positiveInt.describe('P: channels per SSM head (mamba_head_dim), e.g. 64.'),
+  heads: positiveInt.optional().describe('H: SSM heads; default expand·d / headDim.'),
+  expand: positiveInt.default(2).describe('E: d_inner = E·d when heads is not stated.'),
+  conv: positiveInt.default(4).describe('K: taps of the causal depthwise conv on x, B and C.'),
+  groups: positiveInt.default(1).describe('G: groups sharing B and C (n_groups), like GQA for the SSM.'),
+  chunk: positiveInt.default(256).describe('Q: chunk length of the SSD chunked scan (chunk_size).'),
+});
+
+/**
+ * The Gated DeltaNet mixer: Yang, Kautz & Hatamizadeh 2024, "Gated Delta Networks" (arXiv:2412.06464),
+ * as Qwen3-Next builds it (transformers models/qwen3_next, Qwen3NextGatedDeltaNet). Hugging Face
+ * names: linear_num_key_heads, linear_key_head_dim, linear_value_head_dim, linear_num_value_heads,
+ * linear_conv_kernel_dim.
+ */
+export const gatedDeltaNetSchema = z.strictObject({
+  heads: positiveInt.describe('Key (and query) heads, linear_num_key_heads.'),
+  keyHeadDim: positiveInt.describe('d_k per head, linear_key_head_dim.'),
+  valueHeadDim: positiveInt.describe('d_v per head, linear_value_head_dim.'),
+  valueHeads: positiveInt.optional().describe('Value heads (linear_num_value_heads); default = heads.'),
+  conv: positiveInt
+    .default(4)
+    .describe('Taps of the causal depthwise conv on q, k, v (linear_conv_kernel_dim).'),
+  chunk: positiveInt.default(64).describe('C: chunk length of the chunkwise-parallel delta rule.'),
 });
 
 export const perceiverSchema = z.strictObject({
@@ -197,10 +267,25 @@ export const modelPresetSchema = z.strictObject({
     .default(false)
     .describe('BERT pooler: Linear(d → d) and tanh over the first token of each sequence.'),
   variant: z.string().min(1).default('standard').describe('Attention variant of every attention layer.'),
-  schedule: z.array(scheduleEntrySchema).optional().describe('Mixed layer types; overrides `variant`.'),
+  schedule: z
+    .array(scheduleEntrySchema)
+    .min(1)
+    .optional()
+    .describe(
+      'The layers in order, group by group; the repeats add up to exactly `layers` (docs/layer-plans.md).',
+    ),
+  pattern: z
+    .array(scheduleEntrySchema)
+    .min(1)
+    .optional()
+    .describe(
+      'Entries cycled over `layers` (layer i is layer i mod period of the expanded pattern; a last partial cycle is allowed), e.g. 5 local : 1 global.',
+    ),
   stages: z.array(stageSchema).optional(),
   vision: visionSchema.optional(),
   ssm: ssmSchema.optional(),
+  mamba2: mamba2Schema.optional(),
+  gatedDeltaNet: gatedDeltaNetSchema.optional(),
   hyena: hyenaSchema.optional(),
   perceiver: perceiverSchema.optional(),
   paramsPublished: positive.optional().describe('Parameter count the authors publish, for cross-checks.'),

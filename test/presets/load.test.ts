@@ -81,13 +81,13 @@ test('loading twice returns the cached, frozen preset', t => {
   t.is({...a, memoryBytes: 1}.memoryBytes, 1);
 });
 
-test('a YAML model file with a layer schedule loads with defaults applied', t => {
+test('a YAML model file with a layer pattern loads with defaults applied', t => {
   const model = loadModelFile(fixture('gemma-like.yaml'));
   t.is(model.id, 'gemma-like');
   t.is(model.kvHeads, 4);
-  t.deepEqual(model.schedule, [
-    {repeat: 5, variant: 'window:w=1024'},
-    {repeat: 1, variant: 'standard'},
+  t.deepEqual(model.pattern, [
+    {repeat: 5, name: 'local', variant: 'window:w=1024'},
+    {repeat: 1, name: 'global', variant: 'standard'},
   ]);
   t.false(model.tiedEmbeddings); // schema default
 });
@@ -136,7 +136,8 @@ test('the cross-field rules report every violation at once', t => {
       // architecture-blocks: swin needs vision and stages, and has no use for ssm or hyena.
       `${path}: vision: architecture 'swin' needs a vision block (imageSize, patch)`,
       `${path}: stages: architecture 'swin' needs stages (depth, dModel, heads of each)`,
-      `${path}: ssm: ssm is only used by mamba, not by architecture 'swin'`,
+      `${path}: ssm: ssm is only used by mamba and a plan's mamba layers, not by architecture 'swin'`,
+      `${path}: schedule: schedule is only used by transformer and vit, not by architecture 'swin'`,
       `${path}: hyena: hyena is only used by hyena, not by architecture 'swin'`,
     ].join('\n'),
   );
@@ -220,6 +221,7 @@ test('every model rule is named and described', t => {
       'kv-heads-divide-heads',
       'head-dim-defined',
       'architecture-blocks',
+      'layer-plan',
       'stage-depths-sum-to-layers',
       'perceiver-consistent',
     ],
