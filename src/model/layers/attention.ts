@@ -4,7 +4,7 @@
  * with the group's head shape, its FFN (or none) and optional attention sinks.
  *
  * Sinks (gpt-oss; Xiao et al. 2024, "Efficient Streaming Language Models with Attention Sinks",
- * arXiv:2309.17453, in the learned-logit form of OpenAI's gpt-oss model card 2025): each head has
+ * arXiv:2309.17453, in the learned-logit form of the gpt-oss model card, arXiv:2508.10925): each head has
  * one learned logit s_h that joins every softmax row's denominator, Σ_j exp(q·k_j) + exp(s_h), and
  * attends to no value. Cost: h parameters per layer; per row and head one exp and one add (2
  * vector FLOPs), fused into the attention kernel (no launch, no traffic beyond the h logits).

@@ -10,9 +10,10 @@
  *   chunkwise (Yang et al. 2024, "Parallelizing Linear Transformers with the Delta Rule over
  *   Sequence Length", arXiv:2406.06484, §3.3, WY representation). Per token and value head:
  *   QKᵀ and KKᵀ within the chunk (2·C·d_k), W = T·K and U = T·V (C·d_k + C·d_v), the intra-chunk
- *   output (C·d_v), W·S, Q·S and the state update (3·d_k·d_v), the triangular inverse T (C²/6)
- *   MACs. Decode: one step, 9 vector FLOPs per state element (decay, S·k, the rank-1 correction
- *   and write, S·q);
+ *   output (C·d_v), W·S, Q·S and the state update (3·d_k·d_v) MACs, plus C(C−1)(C−2)/6 per
+ *   chunk for the triangular inverse T (the last chunk padded to C, as the kernels do).
+ *   Decode: one step, 9 vector FLOPs per state element (decay, S·k, the rank-1 correction and
+ *   write, S·q);
  * - gated RMSNorm per value head (d_v weights, shared) with the gate z, out_proj h_v·d_v → d;
  *   per value head: Δ bias and A.
  * Decode state per layer and sequence: h_v·d_k·d_v (S) + (2·h_k·d_k + h_v·d_v)·(K − 1) (conv).
@@ -100,10 +101,12 @@ export function gatedDeltaNetMixer(model: ModelPreset, w: Workload): Mixer {
   } else {
     const c = Math.min(chunk, steps);
     const chunks = Math.ceil(steps / c);
-    const macsPerTokenHead = 3 * c * dk + 2 * c * dv + 3 * dk * dv + (c * c) / 6;
+    const macsPerTokenHead = 3 * c * dk + 2 * c * dv + 3 * dk * dv;
+    // Inverting the unit lower-triangular C × C matrix by forward substitution: C(C−1)(C−2)/6.
+    const inverse = (c * (c - 1) * (c - 2)) / 6;
     const chunkStates = b * chunks * stateElements * FP32;
     rule = component('delta-rule', 'scan', {
-      macs: b * steps * H * macsPerTokenHead,
+      macs: b * H * (steps * macsPerTokenHead + chunks * inverse),
       // L2 norms of q and k, and the decay mask (exp of a cumulative sum, multiply) per score.
       vectorFlops: b * steps * H * (2 * L2NORM_FLOPS * dk + 2 * c),
       readBytes: rows * perToken + chunkStates,
