@@ -241,3 +241,16 @@ test('a plain --variant on a hybrid leaves the Mamba layers alone', t => {
     '--variant flash replaces the attention of all 2 attention layers (2 global standard); the 6 mamba layers keep their own mixers',
   ]);
 });
+
+test('CLI max-seq: the 5:1 plan fits far longer contexts than the same model with every layer global', t => {
+  const args = ['max-seq', '--model-file', 'test/fixtures/presets/gemma-like.yaml', '--hardware', 'h100-sxm'];
+  const solve = (extra: string[]) => {
+    const r = runCli([...args, '--mode', 'decode', ...extra, '--json']);
+    t.is(r.code, 0, r.stderr);
+    return (JSON.parse(r.stdout) as {results: {maxSeq: number}[]}).results[0]!.maxSeq;
+  };
+  const plan = solve([]);
+  const global = solve(['--variant', 'local=standard']);
+  // KV bytes per token: 5 global layers × 4096 once past the window, against 34 × 4096.
+  t.true(plan > 6 * global, `${plan} vs ${global}`);
+});
