@@ -148,11 +148,12 @@ export interface PlanProblem {
   message: string;
 }
 
-/** The model block each non-attention kind takes its dimensions from. */
+/** The model block each non-attention kind takes its dimensions from (an mlp layer: the model's dFf, ffn). */
 const KIND_BLOCKS: Readonly<Record<Exclude<LayerKind, 'attention'>, keyof ModelPreset>> = {
   mamba: 'ssm',
   mamba2: 'mamba2',
   'gated-deltanet': 'gatedDeltaNet',
+  mlp: 'dFf',
 };
 
 /** Kinds the plan uses, for the architecture-blocks rule (a block no layer uses is an error). */
@@ -163,7 +164,7 @@ export function kindsUsed(model: ModelPreset): Set<LayerKind> {
 /**
  * The plan's own rules, applied when a preset or model file is loaded: schedule and pattern are
  * exclusive; a schedule covers exactly `layers`; each entry's variant resolves; a non-attention
- * entry has no attention fields and its model block is present.
+ * entry has no attention fields and its model block is present; an mlp layer has a feed-forward.
  */
 export function validatePlan(model: ModelPreset): PlanProblem[] {
   const problems: PlanProblem[] = [];
@@ -202,8 +203,20 @@ export function validatePlan(model: ModelPreset): PlanProblem[] {
       if (e[field] !== undefined)
         problems.push({
           path: [key, i, field],
-          message: `${field} is for attention layers; a ${kind} layer takes its dimensions from the model's ${KIND_BLOCKS[kind]} block`,
+          message: `${field} is for attention layers; ${
+            kind === 'mlp'
+              ? "an mlp layer is the model's feed-forward (dFf, ffn)"
+              : `a ${kind} layer takes its dimensions from the model's ${KIND_BLOCKS[kind]} block`
+          }`,
         });
+    }
+    if (kind === 'mlp') {
+      if (e.mlp === 'none')
+        problems.push({
+          path: [key, i, 'mlp'],
+          message: "an mlp layer is its feed-forward: mlp 'none' leaves nothing",
+        });
+      continue;
     }
     if (model[KIND_BLOCKS[kind]] === undefined)
       problems.push({

@@ -84,8 +84,8 @@ export const ARCHITECTURES = [
 export const architectureSchema = z.enum(ARCHITECTURES);
 export type Architecture = z.infer<typeof architectureSchema>;
 
-/** What a layer of a plan is (docs/layer-plans.md): attention, or a state-space / linear-recurrent mixer. */
-export const LAYER_KINDS = ['attention', 'mamba', 'mamba2', 'gated-deltanet'] as const;
+/** What a layer of a plan is (docs/layer-plans.md): attention, a state-space / linear-recurrent mixer, or a feed-forward alone. */
+export const LAYER_KINDS = ['attention', 'mamba', 'mamba2', 'gated-deltanet', 'mlp'] as const;
 export type LayerKind = (typeof LAYER_KINDS)[number];
 /** Which feed-forward a layer has: the model's dense FFN, a mixture of experts, or none. */
 export const MLP_KINDS = ['dense', 'moe', 'none'] as const;
@@ -102,7 +102,7 @@ export const scheduleEntrySchema = z.strictObject({
     .enum(LAYER_KINDS)
     .optional()
     .describe(
-      "Layer kind: 'attention' (default), 'mamba' (Mamba-1, the model's ssm block), 'mamba2' (its mamba2 block), 'gated-deltanet' (its gatedDeltaNet block).",
+      "Layer kind: 'attention' (default), 'mamba' (Mamba-1, the model's ssm block), 'mamba2' (its mamba2 block), 'gated-deltanet' (its gatedDeltaNet block), 'mlp' (a feed-forward-only layer, as Nemotron-H's).",
     ),
   name: z
     .string()

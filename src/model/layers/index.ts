@@ -1,7 +1,7 @@
 /**
  * Layer kinds of a plan (docs/layer-plans.md): each kind builds one layer group of its own —
  * attention (./attention.ts), Mamba-1 (../architectures/mamba.ts), Mamba-2 (./mamba2.ts), Gated
- * DeltaNet (./gated-deltanet.ts) — and every per-layer quantity (parameters, FLOPs, cache, saved
+ * DeltaNet (./gated-deltanet.ts), a feed-forward alone (mlp) — and every per-layer quantity (parameters, FLOPs, cache, saved
  * activations) is then summed over the plan by the engine. Shared code never branches on a kind
  * beyond this table.
  */
@@ -28,17 +28,41 @@ export interface Mixer {
   tokens: number;
 }
 
-const MIXERS: Readonly<Record<Exclude<LayerKind, 'attention'>, (model: ModelPreset, w: Workload) => Mixer>> =
-  {
-    mamba: mambaMixer,
-    mamba2: mamba2Mixer,
-    'gated-deltanet': gatedDeltaNetMixer,
+/** An mlp layer (Nemotron-H's '-' layers) has no token mixer: its norm and feed-forward only. */
+function noMixer(_model: ModelPreset, w: Workload): Mixer {
+  return {
+    components: [],
+    params: 0,
+    cacheBytes: 0,
+    activationBytes: 0,
+    tokens: w.mode === 'decode' ? 1 : w.seq,
   };
+}
 
-/** A mixer layer: pre-norm, the mixer, and the group's feed-forward with its own norm (unless 'none'). */
-function mixerLayer(model: ModelPreset, g: PlanGroup, w: Workload, mixer: Mixer): LayerGroup {
+type MixerBuilder = (model: ModelPreset, w: Workload) => Mixer;
+
+/** The token mixer of each non-attention kind; null: none (the layer is its feed-forward). */
+const MIXERS: Readonly<Record<Exclude<LayerKind, 'attention'>, MixerBuilder | null>> = {
+  mamba: mambaMixer,
+  mamba2: mamba2Mixer,
+  'gated-deltanet': gatedDeltaNetMixer,
+  mlp: null,
+};
+
+/**
+ * A mixer layer: pre-norm and the mixer, then the group's feed-forward with its own norm (unless
+ * 'none'); an mlp layer is one norm and the feed-forward.
+ */
+function mixerLayer(
+  model: ModelPreset,
+  g: PlanGroup,
+  w: Workload,
+  mixer: Mixer,
+  hasMixer: boolean,
+): LayerGroup {
   const ffn = groupFfn(model, g, mixer.tokens, w);
-  const norms = normsBlock(mixer.tokens, model.dModel, g.mlp === 'none' ? 1 : 2, w, model.norm);
+  const count = (hasMixer ? 1 : 0) + (g.mlp === 'none' ? 0 : 1);
+  const norms = normsBlock(mixer.tokens, model.dModel, count, w, model.norm);
   return {
     label: groupLabel(g),
     repeat: g.repeat,
@@ -71,5 +95,6 @@ export function planLayerGroup(
         : `${g.name} ${override.label}${g.sinks ? ' + sinks' : ''}`;
     return attentionLayer(model, g, w, variant, label);
   }
-  return mixerLayer(model, g, w, MIXERS[g.kind](model, w));
+  const build = MIXERS[g.kind];
+  return mixerLayer(model, g, w, (build ?? noMixer)(model, w), build !== null);
 }

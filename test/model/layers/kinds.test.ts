@@ -98,3 +98,25 @@ test('sinks: h parameters per attention layer and 2 vector FLOPs per row and hea
   t.is(sinks.totals.vectorFlops - plain.totals.vectorFlops, 2 * 2 * 16 * 128);
   t.is(sinks.totals.launches, plain.totals.launches);
 });
+
+test("an mlp layer (Nemotron-H's '-') is one norm and the feed-forward, with no mixer and no cache", t => {
+  // Nemotron-H's pattern in small: a Mamba-2 mixer layer, then a feed-forward layer.
+  const m: ModelPreset = modelPresetSchema.parse({
+    ...mamba2Stack,
+    dFf: 3072,
+    ffn: 'relu',
+    layers: 4,
+    pattern: [{kind: 'mamba2', mlp: 'none'}, {kind: 'mlp'}],
+  });
+  const e = evaluate(m, workload({seq: 1024, mode: 'decode', causal: true}));
+  t.deepEqual(
+    e.cost.groups.map(g => [g.label, g.repeat]),
+    [
+      ['mamba2', 2],
+      ['mlp', 2],
+    ],
+  );
+  // Plain (2-matrix) FFN 2·768·3072 plus one RMSNorm.
+  t.is(e.cost.groups[1]!.params, 2 * 768 * 3072 + 768);
+  t.is(e.cacheBytes, 2 * (24 * 64 * 128 + 1792 * 3) * 2);
+});
