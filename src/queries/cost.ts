@@ -38,6 +38,8 @@ export interface CostRow extends VariantFields, Partial<FitFields> {
   readBytes: number;
   writeBytes: number;
   params: number;
+  /** Parameters one token uses (MoE: less the routed experts it does not select). */
+  activeParams: number;
   components?: ComponentRow[];
 }
 
