@@ -61,7 +61,9 @@ function toGroup(model: ModelPreset, e: ScheduleEntry, index: number, repeat: nu
     heads,
     kvHeads: e.kvHeads ?? model.kvHeads ?? heads,
     headDim: e.headDim ?? model.headDim ?? Math.floor(model.dModel / heads),
-    mlp: e.mlp ?? 'dense',
+    // A MoE model's layers are MoE unless their entry says otherwise (the first moe.denseLayers
+    // are split off by denseFirst).
+    mlp: e.mlp ?? (model.moe ? 'moe' : 'dense'),
     sinks: e.sinks ?? false,
     entry: model.schedule || model.pattern ? index : -1,
   };
@@ -85,18 +87,38 @@ function buildPlan(model: ModelPreset): Plan {
   } else {
     for (const [i, e] of entries.entries()) groups.push(toGroup(model, e, i, e.repeat));
   }
+  denseFirst(groups, model.moe?.denseLayers ?? 0);
   const distinct: PlanGroup[] = [];
-  const byEntry = new Map<number, PlanGroup>();
+  // One group per entry and feed-forward: a MoE entry's dense first layers cost apart.
+  const byEntry = new Map<string, PlanGroup>();
   for (const g of groups) {
-    const seen = byEntry.get(g.entry);
+    const key = `${g.entry}/${g.mlp}`;
+    const seen = byEntry.get(key);
     if (seen) seen.repeat += g.repeat;
     else {
       const copy = {...g};
-      byEntry.set(g.entry, copy);
+      byEntry.set(key, copy);
       distinct.push(copy);
     }
   }
   return {groups, distinct};
+}
+
+/**
+ * The first `dense` layers of a MoE model use the dense FFN (DeepSeek's first_k_dense_replace,
+ * docs/architectures.md "Mixture of experts"): MoE groups among them become dense, and the
+ * group the boundary falls in is split there. Changes `groups` in place.
+ */
+function denseFirst(groups: PlanGroup[], dense: number): void {
+  let left = dense;
+  for (let i = 0; i < groups.length && left > 0; i++) {
+    const g = groups[i]!;
+    const first = Math.min(left, g.repeat);
+    left -= first;
+    if (g.mlp !== 'moe') continue;
+    if (first < g.repeat) groups.splice(i + 1, 0, {...g, repeat: g.repeat - first});
+    groups[i] = {...g, repeat: first, mlp: 'dense'};
+  }
 }
 
 function planOf(model: ModelPreset): Plan {
@@ -114,9 +136,9 @@ export function layerPlan(model: ModelPreset): readonly PlanGroup[] {
 }
 
 /**
- * One group per plan entry with its total repeat, in order of first appearance (the first is the
- * first layer's): every per-layer quantity is a sum over these, so a 62-layer 5:1 pattern costs
- * two layer evaluations, not 21.
+ * One group per plan entry (and feed-forward: a MoE model's dense first layers apart) with its
+ * total repeat, in order of first appearance (the first is the first layer's): every per-layer
+ * quantity is a sum over these, so a 62-layer 5:1 pattern costs two layer evaluations, not 21.
  */
 export function planCostGroups(model: ModelPreset): readonly PlanGroup[] {
   return planOf(model).distinct;
@@ -126,8 +148,9 @@ export function planCostGroups(model: ModelPreset): readonly PlanGroup[] {
 export function groupLabel(g: PlanGroup): string {
   const what = g.variant ? g.variant.label : g.kind;
   const sinks = g.sinks ? ' + sinks' : '';
+  const moe = g.mlp === 'moe' ? ' · moe' : '';
   const named = g.name === (g.variant?.def.id ?? g.kind) ? '' : `${g.name} `;
-  return `${named}${what}${sinks}`;
+  return `${named}${what}${sinks}${moe}`;
 }
 
 /**
@@ -138,7 +161,11 @@ export function planSummary(model: ModelPreset): string {
   const distinct = planCostGroups(model);
   const parts = distinct.map(g => `${g.repeat}× ${groupLabel(g)}`);
   if (distinct.length === 1) return parts[0]!;
-  const how = model.pattern ? ` (pattern ${model.pattern.map(e => e.repeat).join(':')})` : ' (schedule)';
+  const how = model.pattern
+    ? ` (pattern ${model.pattern.map(e => e.repeat).join(':')})`
+    : model.schedule
+      ? ' (schedule)'
+      : '';
   return `${model.layers} = ${parts.join(' + ')}${how}`;
 }
 
@@ -189,6 +216,11 @@ export function validatePlan(model: ModelPreset): PlanProblem[] {
   }
   for (const [i, e] of entries.entries()) {
     const kind = e.kind ?? 'attention';
+    if (e.mlp === 'moe' && model.moe === undefined)
+      problems.push({
+        path: [key, i, 'mlp'],
+        message: "mlp 'moe' needs the model's moe block (experts, active, expertDim)",
+      });
     if (kind === 'attention') {
       const spec = e.variant ?? model.variant;
       try {

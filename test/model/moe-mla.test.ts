@@ -5,7 +5,9 @@
  */
 import test from 'ava';
 import {evaluate} from '../../src/model/engine.js';
+import {layerPlan, planSummary} from '../../src/model/plan.js';
 import {idealRates, totalSeconds} from '../../src/model/roofline.js';
+import {parseModelPreset} from '../../src/presets/load.js';
 import {modelPresetSchema} from '../../src/schema/presets.js';
 import {workload} from './architectures/fixtures.js';
 
@@ -100,7 +102,7 @@ test('a MoE layer count splits at denseLayers; flops use the active experts', t 
   t.deepEqual(
     e.cost.groups.map(g => [g.label, g.repeat]),
     [
-      ['standard · dense ffn', 3],
+      ['standard', 3],
       ['standard · moe', 58],
     ],
   );
@@ -140,5 +142,81 @@ test('Mixtral-8x7B (no shared experts, softmax router): 46.7B total, 12.9B activ
   t.deepEqual(
     e.cost.groups.map(g => [g.label, g.repeat]),
     [['standard · moe', 32]],
+  );
+});
+
+test('layer plans: MoE by default, the first denseLayers split off across entries, mlp dense/none kept', t => {
+  const base = {
+    id: 'plan-moe',
+    name: 'plan-moe',
+    architecture: 'transformer',
+    dModel: 64,
+    heads: 4,
+    layers: 8,
+    dFf: 128,
+    ffn: 'swiglu',
+    causal: true,
+    moe: {experts: 4, active: 1, expertDim: 16, denseLayers: 3},
+    sources: [{title: 't'}],
+  };
+  // Pattern 1 local : 1 global over 8 layers; the first 3 layers (local, global, local) are dense.
+  const pattern = modelPresetSchema.parse({
+    ...base,
+    pattern: [
+      {name: 'local', variant: 'window:w=16'},
+      {name: 'global', variant: 'standard'},
+    ],
+  });
+  t.deepEqual(
+    layerPlan(pattern).map(g => `${g.repeat} ${g.name} ${g.mlp}`),
+    [
+      '1 local dense',
+      '1 global dense',
+      '1 local dense',
+      '1 global moe',
+      '1 local moe',
+      '1 global moe',
+      '1 local moe',
+      '1 global moe',
+    ],
+  );
+  t.is(
+    planSummary(pattern),
+    '8 = 2× local window w=16 + 1× global standard + 3× global standard · moe + 2× local window w=16 · moe (pattern 1:1)',
+  );
+  // A schedule: 2 layers say mlp 'none' (counted among the first three), then MoE.
+  const schedule = modelPresetSchema.parse({
+    ...base,
+    schedule: [{repeat: 2, mlp: 'none'}, {repeat: 4}, {repeat: 2, mlp: 'dense'}],
+  });
+  t.deepEqual(
+    layerPlan(schedule).map(g => `${g.repeat} ${g.mlp}`),
+    ['2 none', '1 dense', '3 moe', '2 dense'],
+  );
+  // Expert weights: 3 MoE layers × (router 4·64 + 4 experts × 3·64·16); a token skips 3 experts.
+  const e = evaluate(schedule, workload({seq: 8}));
+  t.is(e.params - e.activeParams, 3 * 3 * 3 * 64 * 16);
+});
+
+test("mlp 'moe' without a moe block is a problem of the file", t => {
+  const error = t.throws(() =>
+    parseModelPreset(
+      JSON.stringify({
+        id: 'x',
+        name: 'x',
+        architecture: 'transformer',
+        dModel: 64,
+        heads: 4,
+        layers: 2,
+        causal: true,
+        schedule: [{repeat: 2, mlp: 'moe'}],
+        sources: [{title: 't'}],
+      }),
+      'x.json',
+    ),
+  );
+  t.is(
+    error.message,
+    "x.json: schedule[0].mlp: mlp 'moe' needs the model's moe block (experts, active, expertDim)",
   );
 });

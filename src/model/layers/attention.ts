@@ -12,6 +12,7 @@
  */
 import type {ModelPreset} from '../../schema/presets.js';
 import {attentionBlock, normsBlock, part, queryWindow} from '../architectures/layer.js';
+import {mlaBlock} from '../architectures/mla.js';
 import type {LayerComponent, LayerGroup} from '../architectures/types.js';
 import type {PlanGroup} from '../plan.js';
 import {component, type ResolvedVariant} from '../types.js';
@@ -30,26 +31,40 @@ export function attentionLayer(
 ): LayerGroup {
   const d = model.dModel;
   const window = queryWindow(w, w.seq);
-  const attn = attentionBlock(
-    {
-      dModel: d,
-      heads: g.heads,
-      kvHeads: g.kvHeads,
-      headDim: g.headDim,
-      valueDim: g.headDim,
-      kvInputDim: d,
-      bias: model.linearBias,
-    },
-    {
-      queries: window.queries,
-      keys: window.keys,
-      queryOffset: window.queryOffset,
-      kvTokens: window.queries,
-      causal: w.causal,
-    },
-    w,
-    variant,
-  );
+  const shape = {
+    queries: window.queries,
+    keys: window.keys,
+    queryOffset: window.queryOffset,
+    causal: w.causal,
+  };
+  // Multi-head latent attention (docs/mla.md) replaces the Q/K/V/O projections when the model has it.
+  const attn = model.mla
+    ? mlaBlock(
+        {dModel: d, heads: g.heads, mla: model.mla, norm: model.norm, bias: model.linearBias},
+        shape,
+        w,
+        variant,
+      )
+    : attentionBlock(
+        {
+          dModel: d,
+          heads: g.heads,
+          kvHeads: g.kvHeads,
+          headDim: g.headDim,
+          valueDim: g.headDim,
+          kvInputDim: d,
+          bias: model.linearBias,
+        },
+        {
+          queries: window.queries,
+          keys: window.keys,
+          queryOffset: window.queryOffset,
+          kvTokens: window.queries,
+          causal: w.causal,
+        },
+        w,
+        variant,
+      );
   const components: LayerComponent[] = [...attn.components];
   let params = attn.params;
   if (g.sinks) {
@@ -75,6 +90,7 @@ export function attentionLayer(
     tokens: window.queries,
     components: [...components, ...ffn.components, norms.component],
     params: params + ffn.params + norms.params,
+    inactiveParams: ffn.inactiveParams,
     cacheBytes: attn.cacheBytes,
     activationBytes: attn.activationBytes + ffn.activationBytes + norms.activationBytes,
     inputBytes: w.batch * window.queries * d * w.bytes,

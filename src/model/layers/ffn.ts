@@ -6,12 +6,13 @@
 import {InvalidInputError} from '../../errors.js';
 import type {ModelPreset} from '../../schema/presets.js';
 import {type FfnBlock, ffnBlock} from '../architectures/layer.js';
+import {moeBlock} from '../architectures/moe.js';
 import type {PlanGroup} from '../plan.js';
 import type {Workload} from '../workload.js';
 
 const NO_FFN: FfnBlock = {components: [], params: 0, activationBytes: 0};
 
-/** The FFN of one layer of group `g` over `tokens` rows per sequence: dense, none, or (later) MoE. */
+/** The FFN of one layer of group `g` over `tokens` rows per sequence: dense, none, or a mixture of experts. */
 export function groupFfn(model: ModelPreset, g: PlanGroup, tokens: number, w: Workload): FfnBlock {
   switch (g.mlp) {
     case 'dense':
@@ -19,9 +20,11 @@ export function groupFfn(model: ModelPreset, g: PlanGroup, tokens: number, w: Wo
     case 'none':
       return NO_FFN;
     case 'moe':
-      throw new InvalidInputError(
-        `'${model.id}': layer group '${g.name}' has mlp 'moe', but mixture-of-experts feed-forwards are not costed yet`,
-        {path: ['mlp'], hint: "Use mlp 'dense' (the model's d_ff) for an estimate of the active path."},
-      );
+      if (!model.moe)
+        throw new InvalidInputError(
+          `'${model.id}': layer group '${g.name}' has mlp 'moe', but the model has no moe block (experts, active, expertDim)`,
+          {path: ['moe'], hint: 'The moe block is described in docs/presets.md.'},
+        );
+      return moeBlock(tokens, model.dModel, model.moe, model.ffn, w, model.linearBias);
   }
 }

@@ -69,6 +69,7 @@ function mixerLayer(
     tokens: mixer.tokens,
     components: [norms.component, ...mixer.components, ...ffn.components],
     params: mixer.params + ffn.params + norms.params,
+    inactiveParams: ffn.inactiveParams,
     cacheBytes: mixer.cacheBytes,
     activationBytes: mixer.activationBytes + ffn.activationBytes + norms.activationBytes,
     inputBytes: w.batch * mixer.tokens * model.dModel * w.bytes,
