@@ -116,6 +116,7 @@ export function mlaBlock(
     kvHeads: absorbed ? 1 : h,
     headDim: absorbed ? rkv + rope : qk,
     valueDim: absorbed ? rkv : dv,
+    valueInKey: absorbed,
     dModel: d,
     causal: shape.causal,
     bytes: s,

@@ -132,3 +132,15 @@ test('a variant without a per-position KV cache is refused on MLA layers, naming
     "variant 'linear' (kernel) cannot run on MLA layers: they cache one latent per position, and a kernel variant keeps a different state. Valid: standard, flash, window, longformer, bigbird, strided, swin",
   );
 });
+
+test('absorbed decode with flash reads each cached latent once; standard reads it again for PV', t => {
+  const w = workload({mode: 'decode', seq: 5});
+  const shape = {queries: 1, keys: 5, queryOffset: 4, causal: true};
+  const fused = mlaBlock(dims, shape, w, resolveVariant('flash')).components.find(c => c.core)!.cost;
+  // Q: h·(d_c + d_r) = 2·4 elements; cache: 5 positions × (d_c + d_r) = 5·4, one K/V "head".
+  t.is(fused.readBytes, (2 * 4 + 5 * 4) * 2);
+  const eager = mlaBlock(dims, shape, w, standard).components.filter(c => c.core);
+  const pv = eager.find(c => c.cost.name === 'weighted-sum')!.cost;
+  // P (2 heads × 5 scores) and V = the latent's d_c channels of 5 positions.
+  t.is(pv.readBytes, (2 * 5 + 5 * 3) * 2);
+});
