@@ -129,7 +129,7 @@ test('a variant without a per-position KV cache is refused on MLA layers, naming
   );
   t.is(
     error.message,
-    "variant 'linear' (kernel) cannot run on MLA layers: they cache one latent per position, and a kernel variant keeps a different state. Valid: standard, flash, window, longformer, bigbird, strided, swin",
+    "variant 'linear' (kernel) cannot run on MLA layers: they cache one latent per position, and a kernel variant keeps a different state. Valid: standard, flash, window, chunked, longformer, bigbird, strided, swin",
   );
 });
 
