@@ -64,6 +64,7 @@ export const chunkedVariant: VariantDef<ChunkedParams> = {
   memoryComplexity: 'O(n·C)',
   params: chunkedParams,
   causalReducesWork: true,
+  supportsCausal: true,
   citation: {
     text: 'Hua et al. 2022, Transformer Quality in Linear Time (quadratic attention within non-overlapping chunks, §3.2); Meta 2025, Llama 4 (attention_chunk_size 8192, 3 chunked : 1 global)',
     url: 'https://arxiv.org/abs/2202.10447',
