@@ -6,6 +6,7 @@
  */
 import {InvalidInputError} from './errors.js';
 import {getArchitecture} from './model/architectures/index.js';
+import {withLayers} from './model/plan.js';
 import {parseModality} from './model/tokens.js';
 import type {Accounting, Mode, ResolvedVariant} from './model/types.js';
 import {DETAILED_ACCOUNTING, TEXTBOOK_ACCOUNTING} from './model/types.js';
@@ -115,7 +116,8 @@ export function resolveModel(source: ModelSource): ModelPreset {
   // A stated head_dim is read, never derived (docs/architectures.md) — unless the user reshaped d or h.
   if (overrides.headDim !== undefined) model.headDim = overrides.headDim;
   else if (reshaped && model.heads) model.headDim = undefined;
-  if (overrides.layers !== undefined) model.layers = overrides.layers;
+  // A pattern re-cycles over the new count; a multi-group schedule is refused (docs/layer-plans.md).
+  if (overrides.layers !== undefined) Object.assign(model, withLayers(model, overrides.layers));
   if (overrides.dFf !== undefined) model.dFf = overrides.dFf;
   else if (overrides.dModel !== undefined && base.dFf === 4 * base.dModel) model.dFf = 4 * model.dModel;
   if (overrides.vocab !== undefined) model.vocab = overrides.vocab;

@@ -57,6 +57,11 @@ export interface AttentionInput {
   headDim: number;
   /** Value channels per head (= headDim except in Perceiver-style attention). */
   valueDim: number;
+  /**
+   * The values are the first valueDim channels of the keys (MLA decode with absorbed matrices: the
+   * latent is both, docs/mla.md): a fused kernel loads each key row once. Omitted: separate K and V.
+   */
+  valueInKey?: boolean;
   /** d: model width (the input width of projections a variant adds, e.g. PaCa clustering). */
   dModel: number;
   causal: boolean;

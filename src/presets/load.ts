@@ -11,11 +11,13 @@ import {distance} from 'fastest-levenshtein';
 import type {z} from 'zod';
 import {InvalidInputError} from '../errors.js';
 import {readDataFile, reason} from '../files.js';
+import {kindsUsed, validatePlan} from '../model/plan.js';
 import {
   type HardwarePreset,
   hardwarePresetSchema,
   type ModelPreset,
   modelPresetSchema,
+  type ScheduleEntry,
 } from '../schema/presets.js';
 import {nearest} from '../suggest.js';
 import {type PresetKind, packageRoot, presetsDir} from './paths.js';
@@ -76,36 +78,42 @@ function checkHeadDim(
   ];
 }
 
+/** The entries of a model's schedule and pattern, each with its path in the file. */
+function planEntries(model: ModelPreset): [ScheduleEntry, (string | number)[]][] {
+  return [
+    ...(model.schedule ?? []).map((e, i): [ScheduleEntry, (string | number)[]] => [e, ['schedule', i]]),
+    ...(model.pattern ?? []).map((e, i): [ScheduleEntry, (string | number)[]] => [e, ['pattern', i]]),
+  ];
+}
+
 /** Cross-field rules of model presets (SPEC §4.2, §4.2a), applied after the schema. */
 export const MODEL_RULES: readonly PresetRule<ModelPreset>[] = [
   {
     name: 'kv-heads-divide-heads',
     description:
-      'kvHeads <= heads and heads % kvHeads = 0, at the top level and in every schedule entry and stage',
+      'kvHeads <= heads and heads % kvHeads = 0, at the top level and in every schedule or pattern entry and stage',
     check: model => [
       ...checkHeads(model.heads, model.kvHeads, []),
-      ...(model.schedule ?? []).flatMap((entry, i) =>
+      ...planEntries(model).flatMap(([entry, path]) =>
         entry.kvHeads === undefined && entry.heads === undefined
           ? []
-          : checkHeads(entry.heads ?? model.heads, entry.kvHeads ?? model.kvHeads ?? entry.heads, [
-              'schedule',
-              i,
-            ]),
+          : checkHeads(entry.heads ?? model.heads, entry.kvHeads ?? model.kvHeads ?? entry.heads, path),
       ),
     ],
   },
   {
     name: 'head-dim-defined',
-    description: 'headDim is stated, or dModel is divisible by heads (top level, stages, schedule entries)',
+    description:
+      'headDim is stated, or dModel is divisible by heads (top level, stages, schedule and pattern entries)',
     check: model => [
       ...checkHeadDim(model.dModel, model.heads, model.headDim, []),
       ...(model.stages ?? []).flatMap((stage, i) =>
         checkHeadDim(stage.dModel, stage.heads, stage.headDim, ['stages', i]),
       ),
-      ...(model.schedule ?? []).flatMap((entry, i) =>
+      ...planEntries(model).flatMap(([entry, path]) =>
         entry.heads === undefined
           ? []
-          : checkHeadDim(model.dModel, entry.heads, entry.headDim ?? model.headDim, ['schedule', i]),
+          : checkHeadDim(model.dModel, entry.heads, entry.headDim ?? model.headDim, path),
       ),
     ],
   },
@@ -133,14 +141,28 @@ export const MODEL_RULES: readonly PresetRule<ModelPreset>[] = [
       if (STAGED_ARCHITECTURES.has(arch))
         need((model.stages?.length ?? 0) > 0, 'stages', 'stages (depth, dModel, heads of each)');
       else unused(model.stages !== undefined, 'stages', 'swin and paca-vit');
+      const kinds = ATTENTION_ARCHITECTURES.has(arch) ? kindsUsed(model) : new Set<string>();
       if (arch === 'mamba') need(model.ssm !== undefined, 'ssm', 'an ssm block (state, expand, conv)');
-      else unused(model.ssm !== undefined, 'ssm', 'mamba');
+      else if (!kinds.has('mamba')) unused(model.ssm !== undefined, 'ssm', "mamba and a plan's mamba layers");
+      if (!kinds.has('mamba2')) unused(model.mamba2 !== undefined, 'mamba2', "a plan's mamba2 layers");
+      if (!kinds.has('gated-deltanet'))
+        unused(model.gatedDeltaNet !== undefined, 'gatedDeltaNet', "a plan's gated-deltanet layers");
+      if (!ATTENTION_ARCHITECTURES.has(arch)) {
+        unused(model.schedule !== undefined, 'schedule', 'transformer and vit');
+        unused(model.pattern !== undefined, 'pattern', 'transformer and vit');
+      }
       if (PERCEIVER_ARCHITECTURES.has(arch))
         need(model.perceiver !== undefined, 'perceiver', 'a perceiver block');
       else unused(model.perceiver !== undefined, 'perceiver', 'perceiver and perceiver-io');
       if (arch !== 'hyena') unused(model.hyena !== undefined, 'hyena', 'hyena');
       return problems;
     },
+  },
+  {
+    name: 'layer-plan',
+    description:
+      "schedule and pattern are exclusive; a schedule's repeats add up to layers; each entry's variant resolves; a mamba / mamba2 / gated-deltanet entry has no attention fields and the model has its ssm / mamba2 / gatedDeltaNet block",
+    check: model => (ATTENTION_ARCHITECTURES.has(model.architecture) ? validatePlan(model) : []),
   },
   {
     name: 'stage-depths-sum-to-layers',
@@ -186,6 +208,44 @@ export const MODEL_RULES: readonly PresetRule<ModelPreset>[] = [
         problems.push({
           path: ['perceiver', 'outputs'],
           message: `the original Perceiver averages its latents (outputs 0); a decoder with ${p.outputs} outputs is architecture 'perceiver-io'`,
+        });
+      return problems;
+    },
+  },
+  {
+    name: 'moe-mla-consistent',
+    description:
+      'moe and mla belong to transformer models; moe.active <= moe.experts; moe.denseLayers <= layers and, when above 0, dFf states the dense FFN width; with mla, kvHeads (if stated) equals heads',
+    check: model => {
+      const problems: Problem[] = [];
+      for (const key of ['moe', 'mla'] as const)
+        if (model[key] !== undefined && model.architecture !== 'transformer')
+          problems.push({
+            path: [key],
+            message: `${key} is only used by transformer, not by architecture '${model.architecture}'`,
+          });
+      const moe = model.moe;
+      if (moe !== undefined) {
+        if (moe.active > moe.experts)
+          problems.push({
+            path: ['moe', 'active'],
+            message: `moe.active ${moe.active} exceeds moe.experts ${moe.experts}; a token picks at most every expert`,
+          });
+        if (moe.denseLayers > model.layers)
+          problems.push({
+            path: ['moe', 'denseLayers'],
+            message: `moe.denseLayers ${moe.denseLayers} exceeds layers ${model.layers}`,
+          });
+        if (moe.denseLayers > 0 && model.dFf === undefined)
+          problems.push({
+            path: ['dFf'],
+            message: `moe.denseLayers ${moe.denseLayers} needs dFf, the width of the dense FFN of those layers`,
+          });
+      }
+      if (model.mla !== undefined && model.kvHeads !== undefined && model.kvHeads !== model.heads)
+        problems.push({
+          path: ['kvHeads'],
+          message: `kvHeads ${model.kvHeads} differs from heads ${model.heads}; MLA expands keys and values for every query head (omit kvHeads or set it to heads)`,
         });
       return problems;
     },

@@ -10,6 +10,7 @@ import {getArchitecture} from '../model/architectures/index.js';
 import {cachedVariant} from '../model/architectures/shared.js';
 import {type Evaluation, evaluate, type ScopedComponent} from '../model/engine.js';
 import {type MemoryBreakdown, memoryOf} from '../model/memory.js';
+import {planCostGroups} from '../model/plan.js';
 import {type Bound, componentSeconds} from '../model/roofline.js';
 import type {ResolvedVariant} from '../model/types.js';
 import {atSeq, type Workload} from '../model/workload.js';
@@ -40,12 +41,15 @@ export function variantFields(model: ModelPreset, v: ResolvedVariant | undefined
   if (!getArchitecture(model.architecture).takesVariant)
     return {variant: model.architecture, variantParams: {}, variantLabel: label};
   if (v) return {variant: v.def.id, variantParams: v.params, variantLabel: label};
+  // The stages' variants, or the layer plan's (docs/layer-plans.md): one id only when uniform.
+  const plan = model.stages ? [] : planCostGroups(model);
   const specs = new Set([
-    ...(model.schedule ?? []).map(e => e.variant),
+    ...plan.map(g => g.spec ?? g.kind),
     ...(model.stages ?? []).map(st => st.variant ?? model.variant),
   ]);
   if (specs.size === 0) specs.add(model.variant);
-  if (specs.size > 1) return {variant: 'model', variantParams: {}, variantLabel: label};
+  if (specs.size > 1 || plan.some(g => g.kind !== 'attention' || g.sinks))
+    return {variant: 'model', variantParams: {}, variantLabel: label};
   const own = cachedVariant([...specs][0]);
   return {variant: own.def.id, variantParams: own.params, variantLabel: label};
 }

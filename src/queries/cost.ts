@@ -4,6 +4,7 @@
  */
 
 import {getArchitecture} from '../model/architectures/index.js';
+import {planCostGroups, planSummary} from '../model/plan.js';
 import type {ResolvedVariant} from '../model/types.js';
 import {atSeq} from '../model/workload.js';
 import {type ResolvedScenario, scenarioSeqs} from '../scenario/resolve.js';
@@ -37,6 +38,8 @@ export interface CostRow extends VariantFields, Partial<FitFields> {
   readBytes: number;
   writeBytes: number;
   params: number;
+  /** Parameters one token uses (MoE: less the routed experts it does not select). */
+  activeParams: number;
   components?: ComponentRow[];
 }
 
@@ -62,11 +65,12 @@ export function layerLabel(model: ModelPreset, variant: ResolvedVariant | undefi
   return modelVariantLabel(model);
 }
 
-/** Label of the layers when no --variant is given: the model's own schedule. */
+/** Label of the layers when no --variant is given: the model's own plan (docs/layer-plans.md). */
 export function modelVariantLabel(model: ModelPreset): string {
-  if (model.schedule && model.schedule.length > 1)
-    return `schedule (${model.schedule.map(e => `${e.repeat}× ${e.variant}`).join(', ')})`;
-  return model.schedule?.[0]?.variant ?? model.variant;
+  const groups = planCostGroups(model);
+  if (groups.length === 1 && groups[0]!.kind === 'attention' && !groups[0]!.sinks)
+    return groups[0]!.spec ?? model.variant;
+  return planSummary(model);
 }
 
 /**

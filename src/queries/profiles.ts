@@ -54,6 +54,8 @@ export interface CostNumbers {
   readBytes: number;
   writeBytes: number;
   params: number;
+  /** Parameters one token uses (MoE: less the routed experts it does not select). */
+  activeParams: number;
   components?: ComponentRow[];
 }
 
@@ -149,6 +151,7 @@ function costNumbers(e: Evaluation, w: Workload, withComponents: boolean): CostN
     readBytes: t.readBytes,
     writeBytes: t.writeBytes,
     params: e.params,
+    activeParams: e.activeParams,
     ...(withComponents ? {components: breakdown(e, w.scope).map(toComponentRow)} : {}),
   };
 }
@@ -319,6 +322,7 @@ function textbookCost(
     readBytes: e.totals.readBytes,
     writeBytes: e.totals.writeBytes,
     params: e.params,
+    activeParams: e.activeParams,
     ...(withComponents ? {components} : {}),
   };
 }

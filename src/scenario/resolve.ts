@@ -24,6 +24,7 @@ import {
   type ShapeOverrides,
 } from '../inputs.js';
 import {getArchitecture} from '../model/architectures/index.js';
+import {applyVariantOverrides, hasSelector, parseVariantOverride} from '../model/plan.js';
 import type {ResolvedVariant} from '../model/types.js';
 import {resolveVariant} from '../model/variants/index.js';
 import {checkHardwareObject, checkModelObject} from '../presets/load.js';
@@ -222,10 +223,28 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
   // ---- variants ----
   const specs = s.variant === undefined ? [] : Array.isArray(s.variant) ? s.variant : [s.variant];
   const plain = specs.length > 0 ? specs : (opts.defaultVariants ?? []);
-  const variants: (ResolvedVariant | undefined)[] =
-    plain.length > 0
-      ? plain.map(spec => attempt('variant', () => resolveVariant(spec, 'variant')) as ResolvedVariant)
-      : [undefined];
+  // Layer plans (docs/layer-plans.md): with a `NAME=SPEC` selector every value rewrites the plan
+  // and the model's own layers are the one row; plain specs are rows that replace every attention
+  // layer. Either way a mixed plan gets a note saying which layers changed.
+  let variants: (ResolvedVariant | undefined)[];
+  let planNotes: string[] = [];
+  if (model && hasSelector(specs)) {
+    const base = model;
+    const applied = attempt('variant', () => applyVariantOverrides(base, specs.map(parseVariantOverride)));
+    if (applied) {
+      model = applied.model;
+      planNotes = applied.notes;
+    }
+    variants = [undefined];
+  } else {
+    variants =
+      plain.length > 0
+        ? plain.map(spec => attempt('variant', () => resolveVariant(spec, 'variant')) as ResolvedVariant)
+        : [undefined];
+    const base = model;
+    if (base && getArchitecture(base.architecture).takesVariant && problems.length === 0)
+      planNotes = plain.flatMap(spec => applyVariantOverrides(base, [{spec}]).notes);
+  }
 
   // ---- hardware ----
   let hardware: ResolvedHardware[] = [];
@@ -310,7 +329,10 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
     throw new ScenarioError(problems);
   }
 
-  const warnings: Warning[] = [...hardware.flatMap(h => h.warnings)];
+  const warnings: Warning[] = [
+    ...hardware.flatMap(h => h.warnings),
+    ...planNotes.map(note => warning('variant-scope', note)),
+  ];
   const arch = getArchitecture(model.architecture);
   if (specs.length > 0 && !arch.takesVariant) {
     warnings.push(

@@ -84,13 +84,51 @@ export const ARCHITECTURES = [
 export const architectureSchema = z.enum(ARCHITECTURES);
 export type Architecture = z.infer<typeof architectureSchema>;
 
-/** One entry of a layer schedule (SPEC §4.2a): `repeat` consecutive layers of one type. */
+/** What a layer of a plan is (docs/layer-plans.md): attention, a state-space / linear-recurrent mixer, or a feed-forward alone. */
+export const LAYER_KINDS = ['attention', 'mamba', 'mamba2', 'gated-deltanet', 'mlp'] as const;
+export type LayerKind = (typeof LAYER_KINDS)[number];
+/** Which feed-forward a layer has: the model's dense FFN, a mixture of experts, or none. */
+export const MLP_KINDS = ['dense', 'moe', 'none'] as const;
+export type MlpKind = (typeof MLP_KINDS)[number];
+
+/**
+ * One entry of a layer plan (docs/layer-plans.md): `repeat` consecutive layers of one kind. In a
+ * `schedule` the entries are listed in order and cover exactly `layers`; in a `pattern` they are
+ * cycled over `layers`.
+ */
 export const scheduleEntrySchema = z.strictObject({
   repeat: positiveInt.default(1),
-  variant: z.string().min(1).describe('Attention variant spec of these layers, e.g. "window:w=1024".'),
+  kind: z
+    .enum(LAYER_KINDS)
+    .optional()
+    .describe(
+      "Layer kind: 'attention' (default), 'mamba' (Mamba-1, the model's ssm block), 'mamba2' (its mamba2 block), 'gated-deltanet' (its gatedDeltaNet block), 'mlp' (a feed-forward-only layer, as Nemotron-H's).",
+    ),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'a name is lowercase letters, digits, dots, dashes and underscores')
+    .optional()
+    .describe(
+      'Name a --variant selector addresses (e.g. "local", "global"); default: the variant id of attention layers, the kind otherwise.',
+    ),
+  variant: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Attention variant spec of these layers, e.g. "window:w=1024"; default: the model\'s variant.'),
   heads: positiveInt.optional(),
   kvHeads: positiveInt.optional(),
   headDim: positiveInt.optional(),
+  mlp: z
+    .enum(MLP_KINDS)
+    .optional()
+    .describe(
+      "The layer's feed-forward: 'dense' (default: the model's FFN), 'moe', or 'none' (a mixer-only layer).",
+    ),
+  sinks: z
+    .boolean()
+    .optional()
+    .describe('Attention sinks (gpt-oss): one learned logit per head joins each softmax row; h parameters.'),
 });
 export type ScheduleEntry = z.infer<typeof scheduleEntrySchema>;
 
@@ -128,6 +166,38 @@ export const hyenaSchema = z.strictObject({
   shortFilter: positiveInt.default(3).describe('Taps of the short depthwise conv on the projections.'),
 });
 
+/**
+ * The Mamba-2 (SSD) mixer: Dao & Gu 2024, "Transformers are SSMs" (arXiv:2405.21060), §7 and the
+ * reference mamba_ssm/modules/mamba2.py. Hugging Face names: ssm_state_size / state_size,
+ * mamba_head_dim / head_dim, mamba_num_heads / num_heads, n_groups, expand, conv_kernel, chunk_size.
+ */
+export const mamba2Schema = z.strictObject({
+  state: positiveInt.describe('N: state size per head (ssm_state_size), e.g. 128.'),
+  headDim: positiveInt.describe('P: channels per SSM head (mamba_head_dim), e.g. 64.'),
+  heads: positiveInt.optional().describe('H: SSM heads; default expand·d / headDim.'),
+  expand: positiveInt.default(2).describe('E: d_inner = E·d when heads is not stated.'),
+  conv: positiveInt.default(4).describe('K: taps of the causal depthwise conv on x, B and C.'),
+  groups: positiveInt.default(1).describe('G: groups sharing B and C (n_groups), like GQA for the SSM.'),
+  chunk: positiveInt.default(256).describe('Q: chunk length of the SSD chunked scan (chunk_size).'),
+});
+
+/**
+ * The Gated DeltaNet mixer: Yang, Kautz & Hatamizadeh 2024, "Gated Delta Networks" (arXiv:2412.06464),
+ * as Qwen3-Next builds it (transformers models/qwen3_next, Qwen3NextGatedDeltaNet). Hugging Face
+ * names: linear_num_key_heads, linear_key_head_dim, linear_value_head_dim, linear_num_value_heads,
+ * linear_conv_kernel_dim.
+ */
+export const gatedDeltaNetSchema = z.strictObject({
+  heads: positiveInt.describe('Key (and query) heads, linear_num_key_heads.'),
+  keyHeadDim: positiveInt.describe('d_k per head, linear_key_head_dim.'),
+  valueHeadDim: positiveInt.describe('d_v per head, linear_value_head_dim.'),
+  valueHeads: positiveInt.optional().describe('Value heads (linear_num_value_heads); default = heads.'),
+  conv: positiveInt
+    .default(4)
+    .describe('Taps of the causal depthwise conv on q, k, v (linear_conv_kernel_dim).'),
+  chunk: positiveInt.default(64).describe('C: chunk length of the chunkwise-parallel delta rule.'),
+});
+
 export const perceiverSchema = z.strictObject({
   inputs: positiveInt.describe('M: number of input elements (tokens, pixels, bytes).'),
   inputDim: positiveInt.describe('C: channels per input element.'),
@@ -156,6 +226,59 @@ export const perceiverSchema = z.strictObject({
   decoderWidening: positiveInt.default(1),
   classes: positiveInt.optional(),
 });
+
+/**
+ * Mixture-of-experts FFN (Shazeer et al. 2017; Fedus et al. 2021; DeepSeek-V3 arXiv:2412.19437
+ * §2.1.2): each token goes to `active` of `experts` routed experts, plus `shared` always-on ones.
+ * A layer is MoE unless it is among the first `denseLayers` (those use the dense FFN of width dFf)
+ * or its layer plan says `mlp: 'dense'`. Experts use the model's `ffn` kind (gated SwiGLU: 3
+ * matrices). Formulas: docs/architectures.md "Mixture of experts".
+ */
+export const moeSchema = z.strictObject({
+  experts: positiveInt.describe('E: routed experts per MoE layer (n_routed_experts, num_local_experts).'),
+  active: positiveInt.describe('k: routed experts each token is sent to (num_experts_per_tok, top-k).'),
+  shared: nonNegativeInt.default(0).describe('Shared experts every token passes through (n_shared_experts).'),
+  expertDim: positiveInt.describe('d_ff of one routed expert (moe_intermediate_size).'),
+  sharedDim: positiveInt
+    .optional()
+    .describe('d_ff of one shared expert; default expertDim (shared_expert_intermediate_size).'),
+  denseLayers: nonNegativeInt
+    .default(0)
+    .describe('The first k layers use the dense FFN of width dFf (first_k_dense_replace).'),
+  router: z
+    .enum(['softmax', 'sigmoid'])
+    .default('softmax')
+    .describe('Scoring function of the router over the E expert logits (scoring_func).'),
+  routerBias: z
+    .boolean()
+    .default(false)
+    .describe(
+      'The router adds a per-expert bias (DeepSeek-V3 e_score_correction_bias; gpt-oss router bias).',
+    ),
+});
+export type MoeSpec = z.infer<typeof moeSchema>;
+
+/**
+ * Multi-head latent attention (DeepSeek-V2 arXiv:2405.04434 §2.1; DeepSeek-V3 arXiv:2412.19437
+ * §2.1.1): queries and keys/values go through low-rank latents; the KV cache holds the latent
+ * (kvLoraRank) and one shared rope key (qkRopeHeadDim) per token per layer. Formulas:
+ * docs/mla.md.
+ */
+export const mlaSchema = z.strictObject({
+  qLoraRank: positiveInt
+    .nullable()
+    .default(null)
+    .describe('d_c′: rank of the query latent (q_lora_rank); null = a plain d → h·(nope+rope) projection.'),
+  kvLoraRank: positiveInt.describe('d_c: rank of the key/value latent the cache holds (kv_lora_rank).'),
+  qkNopeHeadDim: positiveInt.describe(
+    'Query/key channels per head without rotary positions (qk_nope_head_dim).',
+  ),
+  qkRopeHeadDim: positiveInt.describe(
+    'Rotary query/key channels per head; the rope key is shared by all heads (qk_rope_head_dim).',
+  ),
+  vHeadDim: positiveInt.describe('Value channels per head (v_head_dim).'),
+});
+export type MlaSpec = z.infer<typeof mlaSchema>;
 
 export const modelPresetSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -197,13 +320,37 @@ export const modelPresetSchema = z.strictObject({
     .default(false)
     .describe('BERT pooler: Linear(d → d) and tanh over the first token of each sequence.'),
   variant: z.string().min(1).default('standard').describe('Attention variant of every attention layer.'),
-  schedule: z.array(scheduleEntrySchema).optional().describe('Mixed layer types; overrides `variant`.'),
+  schedule: z
+    .array(scheduleEntrySchema)
+    .min(1)
+    .optional()
+    .describe(
+      'The layers in order, group by group; the repeats add up to exactly `layers` (docs/layer-plans.md).',
+    ),
+  pattern: z
+    .array(scheduleEntrySchema)
+    .min(1)
+    .optional()
+    .describe(
+      'Entries cycled over `layers` (layer i is layer i mod period of the expanded pattern; a last partial cycle is allowed), e.g. 5 local : 1 global.',
+    ),
   stages: z.array(stageSchema).optional(),
   vision: visionSchema.optional(),
   ssm: ssmSchema.optional(),
+  mamba2: mamba2Schema.optional(),
+  gatedDeltaNet: gatedDeltaNetSchema.optional(),
   hyena: hyenaSchema.optional(),
   perceiver: perceiverSchema.optional(),
+  moe: moeSchema.optional().describe('Mixture-of-experts FFN of the MoE layers (docs/architectures.md).'),
+  mla: mlaSchema
+    .optional()
+    .describe('Multi-head latent attention projections of every attention layer (docs/mla.md).'),
   paramsPublished: positive.optional().describe('Parameter count the authors publish, for cross-checks.'),
+  activeParamsPublished: positive
+    .optional()
+    .describe(
+      'Parameters per token the authors publish for a MoE model (their convention; docs/architectures.md).',
+    ),
   sources,
   notes: z.string().optional(),
 });

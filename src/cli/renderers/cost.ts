@@ -42,6 +42,8 @@ export function renderCost(
   const out: string[] = [];
   const withFit = q.rows.some(r => r.fits !== undefined);
   if (opts.format === 'table') out.push(modelHeadline(q, ctx), '');
+  // Mixture-of-experts models: the parameters one token uses, beside all of them.
+  const moe = q.rows.some(r => r.activeParams !== r.params);
   out.push(
     formatTable(
       {
@@ -54,6 +56,7 @@ export function renderCost(
           'pairs',
           'HBM traffic',
           'params',
+          ...(moe ? ['active params'] : []),
           ...(withFit ? ['hardware', 'fits'] : []),
         ],
         rows: q.rows.map(r => [
@@ -65,6 +68,7 @@ export function renderCost(
           formatCount(r.pairs),
           formatBytes(r.hbmBytes, opts.units),
           formatCount(r.params),
+          ...(moe ? [formatCount(r.activeParams)] : []),
           ...(withFit ? [r.hardware ?? '–', fitCell(r, opts.units, ctx)] : []),
         ]),
       },

@@ -2,9 +2,11 @@ import {Args} from '@oclif/core';
 import {BaseCommand, type Outcome, type RenderContext} from '../../cli/base.js';
 import {formatFlag} from '../../cli/flags.js';
 import {type Align, formatTable, paint, type TableFormat, table} from '../../cli/render.js';
+import {getArchitecture} from '../../model/architectures/index.js';
+import {layerPlan, planCostGroups, planSummary} from '../../model/plan.js';
 import {presetData} from '../../presets/catalog.js';
 import {listModels, loadModel} from '../../presets/load.js';
-import {runCost} from '../../queries/cost.js';
+import {modelVariantLabel, runCost} from '../../queries/cost.js';
 import {resolveScenario} from '../../scenario/resolve.js';
 import type {ModelPreset} from '../../schema/presets.js';
 import {formatCount, formatInt, formatTokens} from '../../units.js';
@@ -13,7 +15,7 @@ import {renderSources} from './hardware.js';
 export default class PresetsModels extends BaseCommand {
   static override summary = 'Model presets: architecture, width, heads, layers, context, with their sources.';
   static override description =
-    'Without ID, one row per shipped model. With ID, every field of that preset (stages, layer schedule, ' +
+    'Without ID, one row per shipped model, with its layer plan in short. With ID, every field of that preset (stages, layer plan group by group, ' +
     'vision, state-space and Perceiver blocks) and the papers and configs it comes from. Format: docs/presets.md.';
   static override examples = [
     '<%= config.bin %> presets models',
@@ -25,25 +27,26 @@ export default class PresetsModels extends BaseCommand {
   };
   static override flags = {...formatFlag};
 
-  protected async compute(): Promise<Outcome<Omit<ModelPreset, '$schema'>>> {
+  protected async compute(): Promise<Outcome<ModelRow>> {
     const {args, flags} = await this.parse(PresetsModels);
     const format = flags.format as TableFormat;
     if (args.id !== undefined) {
       const model = loadModel(args.id);
       // What attncap counts for it (the `params` of `attncap cost --model ID`), next to the published figure.
-      const counted = runCost(await resolveScenario({model: args.id}, {defaultHardware: false}), {
+      const row = runCost(await resolveScenario({model: args.id}, {defaultHardware: false}), {
         breakdown: false,
-      }).rows[0]!.params;
+      }).rows[0]!;
+      const counted = {params: row.params, activeParams: row.activeParams};
       return {
         inputs: {kind: 'models', id: args.id},
-        results: [presetData(model)],
+        results: [modelRow(model)],
         render: ctx => renderOne(model, counted, ctx),
       };
     }
     const all = listModels();
     return {
       inputs: {kind: 'models', id: null},
-      results: all.map(presetData),
+      results: all.map(modelRow),
       render: ctx => renderList(all, format, ctx),
     };
   }
@@ -55,12 +58,88 @@ const dash = (value: number | undefined, format: (n: number) => string = formatI
 /** Parameter counts as people write them: 124M, 1.56B (not 1.56G). */
 const formatParams = (n: number) => formatCount(n).replace(/G$/, 'B');
 
-/** The attention a model runs: its variant, or the stages' / schedule's variants when mixed. */
+/** A model preset as data, with its layer plan (attention architectures) group by group. */
+type ModelRow = Omit<ModelPreset, '$schema'> & {layerPlan?: LayerPlanData};
+
+interface LayerPlanData {
+  summary: string;
+  groups: {
+    firstLayer: number;
+    repeat: number;
+    kind: string;
+    name: string;
+    variant: string | null;
+    heads: number | null;
+    kvHeads: number | null;
+    headDim: number | null;
+    mlp: string;
+    sinks: boolean;
+  }[];
+}
+
+export function modelRow(model: ModelPreset): ModelRow {
+  if (!getArchitecture(model.architecture).takesVariant || model.stages || model.perceiver)
+    return presetData(model);
+  let first = 0;
+  const groups = layerPlan(model).map(g => {
+    const attention = g.kind === 'attention';
+    const row = {
+      firstLayer: first,
+      repeat: g.repeat,
+      kind: g.kind,
+      name: g.name,
+      variant: g.variant ? g.variant.label : null,
+      heads: attention ? g.heads : null,
+      kvHeads: attention ? g.kvHeads : null,
+      headDim: attention ? g.headDim : null,
+      mlp: g.mlp,
+      sinks: g.sinks,
+    };
+    first += g.repeat;
+    return row;
+  });
+  return {...presetData(model), layerPlan: {summary: planSummary(model), groups}};
+}
+
+/** The attention a model runs: its layer plan in short, or the stages' variants. */
 function attentionOf(model: ModelPreset): string {
   if (model.architecture === 'mamba') return '– (state space)';
-  const kinds =
-    model.schedule?.map(entry => entry.variant) ?? model.stages?.map(stage => stage.variant ?? model.variant);
-  return kinds === undefined ? model.variant : [...new Set(kinds)].join(' + ');
+  if (model.stages)
+    return [...new Set(model.stages.map(stage => stage.variant ?? model.variant))].join(' + ');
+  return modelVariantLabel(model);
+}
+
+/** One table row per plan entry: what it is, its shape and feed-forward, and how many layers it covers. */
+export function planRows(m: ModelPreset): string[][] {
+  const entries = m.schedule ?? m.pattern;
+  if (!entries) return [];
+  const rows: string[][] = [['layer plan', planSummary(m)]];
+  const key = m.schedule ? 'schedule' : 'pattern';
+  const distinct = planCostGroups(m);
+  for (const [i, g] of distinct.entries()) {
+    const entry = entries[g.entry]!;
+    const shape = [
+      entry.heads === undefined ? '' : `heads ${entry.heads}`,
+      entry.kvHeads === undefined ? '' : `kv ${entry.kvHeads}`,
+      entry.headDim === undefined ? '' : `head dim ${entry.headDim}`,
+      g.mlp === 'dense' ? '' : `mlp ${g.mlp}`,
+    ].filter(Boolean);
+    const per = m.pattern ? `${entry.repeat} per cycle → ${g.repeat} layers` : `${g.repeat} layers`;
+    rows.push([
+      `${key}[${i}] ${g.name}`,
+      `${per}: ${g.variant ? g.variant.label : g.kind}${g.sinks ? ' + sinks' : ''}${shape.length > 0 ? ` (${shape.join(', ')})` : ''}`,
+    ]);
+  }
+  if (m.pattern) {
+    const period = m.pattern.reduce((sum, e) => sum + e.repeat, 0);
+    const cycles = Math.floor(m.layers / period);
+    const rest = m.layers - cycles * period;
+    rows.push([
+      'layer order',
+      `cycles of ${period} layers: ${cycles} whole${rest > 0 ? `, then the first ${rest} of the next` : ''}`,
+    ]);
+  }
+  return rows;
 }
 
 function renderList(all: readonly ModelPreset[], format: TableFormat, ctx: RenderContext): string {
@@ -82,7 +161,11 @@ function renderList(all: readonly ModelPreset[], format: TableFormat, ctx: Rende
   return `${out}\nparams: as the authors publish them. Details and sources: ${paint('attncap presets models ID', 'cyan', ctx)}`;
 }
 
-function renderOne(m: ModelPreset, counted: number, ctx: RenderContext): string {
+function renderOne(
+  m: ModelPreset,
+  counted: {params: number; activeParams: number},
+  ctx: RenderContext,
+): string {
   const rows: string[][] = [
     ['name', m.name],
     ['architecture', m.architecture],
@@ -116,17 +199,7 @@ function renderOne(m: ModelPreset, counted: number, ctx: RenderContext): string 
   rows.push(['norm', m.norm === 'rmsnorm' ? 'RMSNorm (d weights)' : 'LayerNorm (2·d weights)']);
   rows.push(['linear biases', m.linearBias ? 'yes' : 'no']);
   if (m.pooler) rows.push(['pooler', 'Linear(d → d) on the first token']);
-  for (const [i, entry] of (m.schedule ?? []).entries()) {
-    const shape = [
-      entry.heads === undefined ? '' : `heads ${entry.heads}`,
-      entry.kvHeads === undefined ? '' : `kv ${entry.kvHeads}`,
-      entry.headDim === undefined ? '' : `head dim ${entry.headDim}`,
-    ].filter(Boolean);
-    rows.push([
-      `schedule[${i}]`,
-      `${entry.repeat} × ${entry.variant}${shape.length > 0 ? ` (${shape.join(', ')})` : ''}`,
-    ]);
-  }
+  rows.push(...planRows(m));
   for (const [i, stage] of (m.stages ?? []).entries()) {
     const headDim = stage.headDim ?? stage.dModel / stage.heads;
     rows.push([
@@ -150,8 +223,30 @@ function renderOne(m: ModelPreset, counted: number, ctx: RenderContext): string 
     ]);
   }
   if (m.perceiver !== undefined) rows.push(...perceiverRows(m.perceiver));
+  if (m.mla !== undefined) {
+    const a = m.mla;
+    rows.push([
+      'mla',
+      `q latent ${a.qLoraRank ?? '– (plain Q)'}, kv latent ${a.kvLoraRank}, q/k ${a.qkNopeHeadDim} + rope ${a.qkRopeHeadDim}, v ${a.vHeadDim}`,
+    ]);
+  }
+  if (m.moe !== undefined) {
+    const e = m.moe;
+    rows.push([
+      'moe',
+      `${e.active} of ${e.experts} experts × d_ff ${formatInt(e.expertDim)}` +
+        `${e.shared > 0 ? ` + ${e.shared} shared × d_ff ${formatInt(e.sharedDim ?? e.expertDim)}` : ''}` +
+        `, ${e.router} router${e.routerBias ? ' with bias' : ''}` +
+        `${e.denseLayers > 0 ? `, first ${e.denseLayers} layers dense` : ''}`,
+    ]);
+  }
   if (m.paramsPublished !== undefined) rows.push(['params (published)', formatParams(m.paramsPublished)]);
-  rows.push(['params (counted)', formatInt(counted)]);
+  rows.push(['params (counted)', formatInt(counted.params)]);
+  if (m.moe !== undefined) {
+    if (m.activeParamsPublished !== undefined)
+      rows.push(['active params (published)', formatParams(m.activeParamsPublished)]);
+    rows.push(['active params (counted)', formatInt(counted.activeParams)]);
+  }
   return [
     paint(`${m.id} · ${m.name}`, 'bold', ctx),
     table({head: ['field', 'value'], rows, align: ['left', 'left']}, ctx),

@@ -69,7 +69,19 @@ export function mambaLayerParams(model: ModelPreset): number {
   );
 }
 
-function mambaLayer(model: ModelPreset, w: Workload): LayerGroup {
+/** The Mamba mixer of one layer, without its pre-norm: what a hybrid plan's `mamba` layer reuses. */
+export interface MambaMixer {
+  components: LayerComponent[];
+  /** Weights of the mixer (no norm). */
+  params: number;
+  cacheBytes: number;
+  /** Saved for backward: the in_proj input and the mixer's own tensors (see mambaLayer). */
+  activationBytes: number;
+  /** Steps per sequence: n, or 1 in decode. */
+  tokens: number;
+}
+
+export function mambaMixer(model: ModelPreset, w: Workload): MambaMixer {
   const {d, inner, state: N, conv: K, dtRank: R} = mambaDims(model);
   const b = w.batch;
   const s = w.bytes;
@@ -77,13 +89,6 @@ function mambaLayer(model: ModelPreset, w: Workload): LayerGroup {
   const training = w.mode === 'train';
   const steps = decode ? 1 : w.seq;
   const rows = b * steps;
-  const norm = component('norms', 'elementwise', {
-    // RMSNorm and the residual add.
-    vectorFlops: rows * d * (NORM_FLOPS_PER_ELEMENT + 1),
-    readBytes: 3 * rows * d * s,
-    writeBytes: 2 * rows * d * s,
-    launches: 2,
-  });
   const convState = decode ? b * inner * (K - 1) * w.kvBytes : 0;
   const conv1d = depthwise('conv1d', rows, inner, K, w, SILU_FLOPS);
   // Decode reads and shifts the rolling conv window.
@@ -101,7 +106,6 @@ function mambaLayer(model: ModelPreset, w: Workload): LayerGroup {
     transientBytes: rows * inner * s,
   });
   const components: LayerComponent[] = [
-    part(norm, 'norm'),
     part(gemm('in-projection', rows, d, 2 * inner, w), 'projection'),
     part(conv1d, 'mixer'),
     part(gemm('x-projection', rows, inner, R + 2 * N, w), 'projection'),
@@ -110,16 +114,38 @@ function mambaLayer(model: ModelPreset, w: Workload): LayerGroup {
     part(gemm('out-projection', rows, inner, d, w), 'projection'),
   ];
   return {
+    components,
+    params: mambaLayerParams(model) - d,
+    cacheBytes: training ? 0 : b * inner * (N + K - 1) * w.kvBytes,
+    // Kept per token for backward (no recomputation besides the scan's states): the in_proj
+    // input (d), x and z (2·d_inner), the conv+SiLU output, Δ·B·C (R + 2N), Δ, the scan output y
+    // and the gated y fed to out_proj (4·d_inner in all).
+    activationBytes: rows * s * (d + 6 * inner + R + 2 * N),
+    tokens: steps,
+  };
+}
+
+function mambaLayer(model: ModelPreset, w: Workload): LayerGroup {
+  const d = model.dModel;
+  const mixer = mambaMixer(model, w);
+  const rows = w.batch * mixer.tokens;
+  const s = w.bytes;
+  const norm = component('norms', 'elementwise', {
+    // RMSNorm and the residual add.
+    vectorFlops: rows * d * (NORM_FLOPS_PER_ELEMENT + 1),
+    readBytes: 3 * rows * d * s,
+    writeBytes: 2 * rows * d * s,
+    launches: 2,
+  });
+  return {
     label: 'mamba',
     repeat: model.layers,
-    tokens: steps,
-    components,
-    params: mambaLayerParams(model),
-    cacheBytes: training ? 0 : b * inner * (N + K - 1) * w.kvBytes,
-    // Kept per token for backward (no recomputation besides the scan's states): the norm input
-    // and the in_proj input (2d), x and z (2·d_inner), the conv+SiLU output, Δ·B·C (R + 2N), Δ,
-    // the scan output y and the gated y fed to out_proj (4·d_inner in all).
-    activationBytes: rows * s * (2 * d + 6 * inner + R + 2 * N),
+    tokens: mixer.tokens,
+    components: [part(norm, 'norm'), ...mixer.components],
+    params: mixer.params + d,
+    cacheBytes: mixer.cacheBytes,
+    // The norm input (d) besides the mixer's.
+    activationBytes: mixer.activationBytes + rows * s * d,
     inputBytes: rows * d * s,
   };
 }

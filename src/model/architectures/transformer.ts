@@ -4,6 +4,8 @@
  * head. Vaswani et al. 2017 (arXiv:1706.03762); layer accounting: docs/architectures.md.
  */
 import type {ModelPreset} from '../../schema/presets.js';
+import {planLayerGroup} from '../layers/index.js';
+import {planCostGroups} from '../plan.js';
 import type {ResolvedVariant} from '../types.js';
 import type {Workload} from '../workload.js';
 import {
@@ -16,7 +18,6 @@ import {
   queryWindow,
   vocabularyEnds,
 } from './layer.js';
-import {cachedVariant} from './shared.js';
 import type {ArchitectureDef, LayerComponent, LayerGroup, ModelCost} from './types.js';
 
 export interface TransformerLayerSpec {
@@ -130,17 +131,10 @@ export const transformerArchitecture: ArchitectureDef = {
   takesVariant: true,
   defaultSeq: model => model.contextLength ?? 2048,
   evaluate(model: ModelPreset, w: Workload, override: ResolvedVariant | undefined): ModelCost {
-    const schedule = model.schedule ?? [{repeat: model.layers, variant: model.variant}];
-    const groups = schedule.map(entry =>
-      transformerLayer(
-        layerSpec(model, entry),
-        w.seq,
-        w.causal,
-        w,
-        override ?? cachedVariant(entry.variant),
-        entry.repeat,
-      ),
-    );
+    // Every per-layer quantity is a sum over the layer plan (docs/layer-plans.md).
+    const plan = planCostGroups(model);
+    const groups: LayerGroup[] = [];
+    for (const g of plan) groups.push(planLayerGroup(model, g, w, override));
     const tokens = groups[0]?.tokens ?? w.seq;
     const {extras, params} = embeddingAndHead(model, tokens, w);
     return {groups, extras, extraParams: params};

@@ -2,7 +2,7 @@
  * `vit`: the Vision Transformer, Dosovitskiy et al. 2021, "An Image is Worth 16x16 Words"
  * (ICLR 2021, arXiv:2010.11929), §3.1. Patch embedding (a p×p stride-p convolution = a matrix
  * product tokens × p²·C → d), an optional class token, learned position embeddings, L
- * bidirectional transformer layers (transformerLayer, the same accounting as `transformer`),
+ * bidirectional transformer layers (the layer plan, the same accounting as `transformer`),
  * final LayerNorm and a linear classifier on the class token (or the mean of the tokens).
  *
  * The token count is the sequence length: `--seq` sets how many tokens the layers see (class
@@ -11,12 +11,13 @@
  * encoder, so it is a what-if, not a mode the model runs in. Derivation: docs/architectures.md.
  */
 import type {ModelPreset} from '../../schema/presets.js';
+import {planLayerGroup} from '../layers/index.js';
+import {planCostGroups} from '../plan.js';
 import {component, type ResolvedVariant} from '../types.js';
 import type {Workload} from '../workload.js';
 import {gemm, part, queryWindow} from './layer.js';
-import {cachedVariant, classifierHead} from './shared.js';
-import {layerSpec, transformerLayer} from './transformer.js';
-import type {ArchitectureDef, LayerComponent, ModelCost} from './types.js';
+import {classifierHead} from './shared.js';
+import type {ArchitectureDef, LayerComponent, LayerGroup, ModelCost} from './types.js';
 
 /** Patches of the preset's image: ⌊H/p⌋·⌊W/p⌋ (ViT §3.1). */
 export function patchCount(model: ModelPreset): number {
@@ -43,17 +44,10 @@ export const vitArchitecture: ArchitectureDef = {
   defaultSeq: model =>
     model.vision ? patchCount(model) + classTokens(model) : (model.contextLength ?? 2048),
   evaluate(model: ModelPreset, w: Workload, override: ResolvedVariant | undefined): ModelCost {
-    const schedule = model.schedule ?? [{repeat: model.layers, variant: model.variant}];
-    const groups = schedule.map(entry =>
-      transformerLayer(
-        layerSpec(model, entry),
-        w.seq,
-        w.causal,
-        w,
-        override ?? cachedVariant(entry.variant),
-        entry.repeat,
-      ),
-    );
+    // Every per-layer quantity is a sum over the layer plan (docs/layer-plans.md).
+    const plan = planCostGroups(model);
+    const groups: LayerGroup[] = [];
+    for (const g of plan) groups.push(planLayerGroup(model, g, w, override));
     const d = model.dModel;
     const tokens = queryWindow(w, w.seq).queries;
     const extras: LayerComponent[] = [];

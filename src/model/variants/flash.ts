@@ -89,7 +89,8 @@ export function fusedAttention(
   return component('attention', kernel, {
     macs: scores * (dh + dv),
     vectorFlops: input.accounting.softmaxOps * scores,
-    readBytes: b * h * n * dh * s + b * hkv * keyRows * (dh + dv) * s,
+    // MLA's absorbed decode: V is part of K, loaded once with it (FlashMLA).
+    readBytes: b * h * n * dh * s + b * hkv * keyRows * (dh + (input.valueInKey ? 0 : dv)) * s,
     writeBytes: b * h * n * dv * s + lse,
     savedBytes: input.training ? lse : 0,
     pairs: scores,

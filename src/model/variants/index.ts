@@ -17,6 +17,7 @@ import {didYouMean} from '../../suggest.js';
 import {parseVariantSpec} from '../../units.js';
 import type {ResolvedVariant, VariantDef} from '../types.js';
 import {bigbirdVariant} from './bigbird.js';
+import {chunkedVariant} from './chunked.js';
 import {flashVariant} from './flash.js';
 import {linearVariant} from './linear.js';
 import {linformerVariant} from './linformer.js';
@@ -37,6 +38,7 @@ const VARIANTS: readonly VariantDef[] = [
   standardVariant,
   flashVariant,
   windowVariant,
+  chunkedVariant,
   longformerVariant,
   bigbirdVariant,
   stridedVariant,

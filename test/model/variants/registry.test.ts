@@ -13,6 +13,7 @@ const ORDER = [
   'standard',
   'flash',
   'window',
+  'chunked',
   'longformer',
   'bigbird',
   'strided',
@@ -25,7 +26,7 @@ const ORDER = [
   'xl',
 ];
 
-test('all 13 variants in the stable order, each declaring its facts', t => {
+test('all 14 variants in the stable order, each declaring its facts', t => {
   t.deepEqual([...VARIANT_IDS], ORDER);
   t.deepEqual(
     listVariants().map(v => v.id),
@@ -50,7 +51,7 @@ test('an unknown id names the nearest one and every valid id', t => {
   const error = t.throws(() => getVariant('windw'), {instanceOf: InvalidInputError});
   t.is(
     error.message,
-    "--variant 'windw' is not a variant; did you mean 'window'? Valid: standard, flash, window, longformer, bigbird, strided, linformer, performer, linear, nystrom, swin, paca, xl",
+    "--variant 'windw' is not a variant; did you mean 'window'? Valid: standard, flash, window, chunked, longformer, bigbird, strided, linformer, performer, linear, nystrom, swin, paca, xl",
   );
   t.deepEqual(error.path, ['variant']);
   t.is(error.hint, 'attncap presets variants');
@@ -58,7 +59,7 @@ test('an unknown id names the nearest one and every valid id', t => {
   const far = t.throws(() => resolveVariant('quux', 'compare'), {instanceOf: InvalidInputError});
   t.is(
     far.message,
-    "--compare 'quux' is not a variant. Valid: standard, flash, window, longformer, bigbird, strided, linformer, performer, linear, nystrom, swin, paca, xl",
+    "--compare 'quux' is not a variant. Valid: standard, flash, window, chunked, longformer, bigbird, strided, linformer, performer, linear, nystrom, swin, paca, xl",
   );
   t.deepEqual(far.path, ['compare']);
 });
