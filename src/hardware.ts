@@ -27,6 +27,7 @@ export interface HardwareFlags {
   memory?: string;
   'memory-reserve'?: string;
   usable?: string;
+  'memory-utilization'?: string;
   profile?: string;
 }
 
@@ -99,9 +100,10 @@ export async function resolveHardware(
   dtype: Dtype,
   defaults: string[] = DEFAULT_HARDWARE,
 ): Promise<ResolvedHardware[]> {
+  const usable = flags['memory-utilization'] !== undefined ? 'memory-utilization' : 'usable';
   const reserve =
-    flags.usable !== undefined
-      ? 1 - parseFraction(flags.usable, 'usable', {allowOne: true})
+    flags[usable] !== undefined
+      ? 1 - parseFraction(flags[usable] as string, usable, {allowOne: true})
       : flags['memory-reserve'] !== undefined
         ? parseFraction(flags['memory-reserve'], 'memory-reserve')
         : DEFAULT_MEMORY_RESERVE;

@@ -6,6 +6,15 @@
  */
 import {InvalidInputError} from './errors.js';
 import {getArchitecture} from './model/architectures/index.js';
+import {
+  KV_DTYPES,
+  kvBytesPerElement,
+  WEIGHT_FORMAT_ALIASES,
+  WEIGHT_FORMAT_NAMES,
+  WEIGHT_FORMATS,
+  type WeightFormat,
+  weightFormat,
+} from './model/quant.js';
 import {parseModality} from './model/tokens.js';
 import type {Accounting, Mode, ResolvedVariant} from './model/types.js';
 import {DETAILED_ACCOUNTING, TEXTBOOK_ACCOUNTING} from './model/types.js';
@@ -13,6 +22,7 @@ import {resolveVariant} from './model/variants/index.js';
 import type {Recompute, Scope, Workload} from './model/workload.js';
 import {loadModel, loadModelFile} from './presets/load.js';
 import {DTYPE_BYTES, type Dtype, type ModelPreset, modelPresetSchema} from './schema/presets.js';
+import {didYouMean} from './suggest.js';
 import {parseInteger, parseSeqList} from './units.js';
 
 export const DEFAULT_MODEL = 'gpt2-small';
@@ -41,6 +51,9 @@ export interface WorkloadFlags {
   'flops-per-mac'?: string;
   'softmax-ops'?: string;
   'count-masked'?: boolean;
+  weights?: string;
+  'embedding-weights'?: string;
+  'kv-block'?: string;
 }
 
 export type AssumptionProfile = 'detailed' | 'textbook';
@@ -148,24 +161,80 @@ export interface ResolvedWorkload {
   /** Everything but the sequence length, which commands vary. */
   base: Omit<Workload, 'seq'>;
   profile: AssumptionProfile;
-  kvDtype: Dtype;
+  /** KV-cache dtype: a compute dtype, or int8/int4 with their scales (src/model/quant.ts). */
+  kvDtype: string;
+  /** Weight storage of the repeated layers, and of the parameters outside them. */
+  weights: WeightFormat;
+  embeddingWeights: WeightFormat;
+}
+
+/**
+ * `--weights` (and `--embedding-weights`): FORMAT or FORMAT:g=N for the group-scaled integer
+ * formats; awq and gptq are int4:g=128.
+ */
+export function parseWeightFormat(text: string, flag: string): WeightFormat {
+  const spec = text.trim().toLowerCase();
+  const [name, param] = (WEIGHT_FORMAT_ALIASES[spec] ?? spec).split(':', 2);
+  const def = WEIGHT_FORMATS[name];
+  if (!def) {
+    throw new InvalidInputError(
+      `--${flag} '${text}' is not a weight format${didYouMean(name, WEIGHT_FORMAT_NAMES)}`,
+      {
+        path: [flag],
+        hint: `Valid: ${WEIGHT_FORMAT_NAMES.join(', ')}; int4 and int8 take a group size, e.g. int4:g=64.`,
+      },
+    );
+  }
+  if (param === undefined) return weightFormat(def.id);
+  const m = /^g=(\d+)$/.exec(param);
+  if (!def.groupable || !m) {
+    throw new InvalidInputError(
+      def.groupable
+        ? `--${flag} '${text}': the group size is written g=N, e.g. ${def.id}:g=128`
+        : `--${flag} '${text}': ${def.id} has a fixed layout and takes no parameters`,
+      {path: [flag], hint: 'Only int4 and int8 take a group size (weights per scale), e.g. int4:g=64.'},
+    );
+  }
+  return weightFormat(def.id, parseInteger(m[1], flag, {min: 1}));
 }
 
 export function resolveWorkload(flags: WorkloadFlags, model: ModelPreset): ResolvedWorkload {
   const dtype = (flags.dtype ?? 'bf16') as Dtype;
-  const kvDtype = (flags['kv-dtype'] ?? dtype) as Dtype;
+  const kvDtype = flags['kv-dtype'] ?? dtype;
   const {profile, accounting} = resolveAccounting(flags);
+  const mode = (flags.mode ?? 'prefill') as Mode;
+  // A checkpoint's own format (e.g. gpt-oss's mxfp4) is the model's default.
+  const ownFormat = (model as {weightFormat?: string}).weightFormat;
+  const weights = parseWeightFormat(flags.weights ?? ownFormat ?? dtype, 'weights');
+  const embeddingWeights = parseWeightFormat(flags['embedding-weights'] ?? dtype, 'embedding-weights');
+  if (mode === 'train' && !weights.float) {
+    throw new InvalidInputError(
+      `--weights ${weights.label} is an inference format; training keeps weights in a floating-point dtype`,
+      {path: ['weights'], hint: 'Use --weights bf16 (or fp16, fp8, fp32) with --mode train.'},
+    );
+  }
+  if (!KV_DTYPES.includes(kvDtype)) {
+    throw new InvalidInputError(`--kv-dtype '${kvDtype}' is not a KV-cache dtype`, {
+      path: ['kv-dtype'],
+      hint: `Valid: ${KV_DTYPES.join(', ')}.`,
+    });
+  }
+  const headDim = model.headDim ?? Math.floor(model.dModel / (model.heads ?? 1));
   return {
     profile,
     kvDtype,
+    weights,
+    embeddingWeights,
     base: {
       batch: parseInteger(flags.batch ?? '1', 'batch'),
-      mode: (flags.mode ?? 'prefill') as Mode,
+      mode,
       causal: flags.causal ?? model.causal,
       dtype,
       bytes: DTYPE_BYTES[dtype],
-      weightBytes: DTYPE_BYTES[dtype],
-      kvBytes: DTYPE_BYTES[kvDtype],
+      weightBytes: weights.bitsPerWeight / 8,
+      kvBytes: kvBytesPerElement(kvDtype, headDim),
+      embeddingBytes: embeddingWeights.bitsPerWeight / 8,
+      kvBlock: parseInteger(flags['kv-block'] ?? '1', 'kv-block'),
       recompute: (flags.recompute ?? 'none') as Recompute,
       scope: (flags.scope ?? 'model') as Scope,
       accounting,
@@ -204,7 +273,14 @@ export function echoModel(model: ModelPreset): Record<string, unknown> {
 
 export function echoWorkload(r: ResolvedWorkload): Record<string, unknown> {
   const {accounting, ...rest} = r.base;
-  return {...rest, kvDtype: r.kvDtype, assumptions: {profile: r.profile, ...accounting}};
+  return {
+    ...rest,
+    kvDtype: r.kvDtype,
+    weightFormat: r.weights.label,
+    weightBitsPerWeight: r.weights.bitsPerWeight,
+    embeddingWeightFormat: r.embeddingWeights.label,
+    assumptions: {profile: r.profile, ...accounting},
+  };
 }
 
 export function echoVariant(v: ResolvedVariant): Record<string, unknown> {

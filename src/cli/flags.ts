@@ -53,8 +53,9 @@ export const workloadFlags = {
     helpGroup: 'WORKLOAD',
   }),
   'kv-dtype': Flags.string({
-    description: 'KV-cache dtype (default: the compute dtype; fp8 for tf32/fp32 is allowed).',
-    options: ['fp32', 'tf32', 'fp16', 'bf16', 'fp8'],
+    description:
+      'KV-cache dtype (default: the compute dtype); int8/int4 add an fp16 scale and zero point per token and head (docs/serving.md).',
+    options: ['fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'],
     helpGroup: 'WORKLOAD',
   }),
   mode: Flags.string({
@@ -78,6 +79,19 @@ export const workloadFlags = {
     description: 'attention core of one layer, one full layer, or the whole model.',
     options: ['attention', 'layer', 'model'],
     default: 'model',
+    helpGroup: 'WORKLOAD',
+  }),
+  weights: Flags.string({
+    description:
+      "Weight storage: bf16, fp16, fp8, int8, int4[:g=128], nf4, mxfp4, nvfp4, awq, gptq (default: the model's checkpoint format, else the compute dtype). docs/serving.md.",
+    helpGroup: 'WORKLOAD',
+  }),
+  'embedding-weights': Flags.string({
+    description: 'Storage of embeddings, LM head and final norm (default: the compute dtype).',
+    helpGroup: 'WORKLOAD',
+  }),
+  'kv-block': Flags.string({
+    description: 'Paged KV cache: tokens per block; each sequence takes whole blocks (vLLM: 16). Default 1.',
     helpGroup: 'WORKLOAD',
   }),
 };
@@ -136,6 +150,12 @@ export const hardwareFlags = {
     description: 'Fraction of capacity usable (= 1 − memory-reserve).',
     helpGroup: 'HARDWARE',
     exclusive: ['memory-reserve'],
+  }),
+  'memory-utilization': Flags.string({
+    description:
+      "Fraction of device memory the engine may take, as vLLM's gpu_memory_utilization (= --usable).",
+    helpGroup: 'HARDWARE',
+    exclusive: ['memory-reserve', 'usable'],
   }),
   profile: Flags.string({
     description: 'Calibration profile file (default: the one `attncap calibrate` wrote).',
