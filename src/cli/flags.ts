@@ -182,3 +182,63 @@ export const capacityFlags = {
   ...hardwareFlags,
   ...formatFlag,
 };
+
+/** `serve`: request lengths, budgets, parallelism and the engine (docs/serving.md, docs/parallelism.md). */
+export const serveFlags = {
+  input: Flags.string({
+    description: 'Prompt tokens per request (e.g. 8k). Default 1k.',
+    helpGroup: 'SERVING',
+  }),
+  output: Flags.string({
+    description: 'Generated tokens per request (e.g. 1k). Default 256.',
+    helpGroup: 'SERVING',
+  }),
+  concurrency: Flags.string({
+    description: 'Sequences served at once (default: the most that meet the budgets and fit the KV cache).',
+    helpGroup: 'SERVING',
+  }),
+  'max-tpot': Flags.string({
+    description: 'Budget on time per output token (e.g. 50ms).',
+    helpGroup: 'SERVING',
+  }),
+  'max-ttft': Flags.string({description: 'Budget on time to first token (e.g. 2s).', helpGroup: 'SERVING'}),
+  engine: Flags.string({
+    description:
+      'Per-step engine overhead: graphs (decode replayed as a CUDA graph) or eager (every kernel launched).',
+    options: ['graphs', 'eager'],
+    default: 'graphs',
+    helpGroup: 'SERVING',
+  }),
+  gpus: Flags.string({
+    description: 'GPUs in all (default tp × pp × cp); more make data-parallel replicas.',
+    helpGroup: 'PARALLELISM',
+  }),
+  tp: Flags.string({
+    description: 'Tensor-parallel ranks (default: --gpus / (pp × cp)).',
+    helpGroup: 'PARALLELISM',
+  }),
+  pp: Flags.string({description: 'Pipeline stages. Default 1.', helpGroup: 'PARALLELISM'}),
+  cp: Flags.string({
+    description: 'Context-parallel (ring attention) ranks. Default 1.',
+    helpGroup: 'PARALLELISM',
+  }),
+  ep: Flags.string({
+    description: 'Expert-parallel ranks (mixture-of-experts models). Default 1.',
+    helpGroup: 'PARALLELISM',
+  }),
+  'micro-batches': Flags.string({
+    description: 'Micro-batches in the pipeline (default: pp).',
+    helpGroup: 'PARALLELISM',
+  }),
+  nodes: Flags.string({description: 'Nodes the GPUs span (default ⌈gpus / 8⌉).', helpGroup: 'PARALLELISM'}),
+  interconnect: Flags.string({
+    description:
+      "GPU-to-GPU link inside a node: nvlink, pcie, or a bandwidth per GPU per direction (default: the preset's).",
+    helpGroup: 'PARALLELISM',
+  }),
+  network: Flags.string({
+    description:
+      "Network between nodes, bandwidth per GPU (default: the preset's reference system, e.g. 50GB/s).",
+    helpGroup: 'PARALLELISM',
+  }),
+};
