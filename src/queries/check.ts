@@ -31,8 +31,9 @@ import type {ModelPreset} from '../schema/presets.js';
 import {parseBytes, parseDuration, parseFraction, parseSeq} from '../units.js';
 import {type CapacityContext, pointAt, variantLabel} from './capacity.js';
 import {solveOne} from './max-seq.js';
+import {runServe, type ServeFlags, type ServeRow} from './serve.js';
 
-export type ExpectationUnit = 'bytes' | 'fraction' | 'seconds' | 'tokens' | 'tokensPerSec';
+export type ExpectationUnit = 'bytes' | 'fraction' | 'seconds' | 'tokens' | 'tokensPerSec' | 'count';
 
 export interface ExpectationResult {
   kind: ExpectationKind;
@@ -68,6 +69,9 @@ export interface Bounds {
   maxLatencySeconds?: number;
   minMaxSeq?: number;
   minTokensPerSec?: number;
+  minConcurrency?: number;
+  maxTpotSeconds?: number;
+  maxTtftSeconds?: number;
 }
 
 /** A check whose presets, variant, lengths and bounds all resolved. */
@@ -82,6 +86,8 @@ export interface ResolvedCheck {
   seqSpec: string;
   seqFormula?: string;
   bounds: Bounds;
+  /** Checks with a `serve` block: the deployment at the chosen concurrency, and at one request. */
+  serve?: {row: ServeRow; single: ServeRow};
 }
 
 export interface CheckQuery {
@@ -269,7 +275,18 @@ export async function resolveChecks(
       continue;
     }
     if (!seqs || !hardware || problems.length > 0) continue;
+    let serve: ResolvedCheck['serve'];
+    if (merged.serve) {
+      try {
+        serve = await resolveServe(merged, bounds, baseDir);
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        report(where('serve'), error.message);
+        continue;
+      }
+    }
     out.push({
+      ...(serve ? {serve} : {}),
       index,
       name: check.name,
       model: m,
@@ -319,7 +336,94 @@ function resolveBounds(
       typeof minMaxSeq === 'number' ? minMaxSeq : parseSeq(minMaxSeq, 'minMaxSeq'),
     );
   if (minTokensPerSec !== undefined) b.minTokensPerSec = minTokensPerSec;
+  if (expect.minConcurrency !== undefined) b.minConcurrency = expect.minConcurrency;
+  const seconds = (key: 'maxTpot' | 'maxTtft') => {
+    const v = expect[key];
+    if (v === undefined) return undefined;
+    return attempt(key, () => (typeof v === 'number' ? v : parseDuration(v, key)));
+  };
+  b.maxTpotSeconds = seconds('maxTpot');
+  b.maxTtftSeconds = seconds('maxTtft');
+  if (b.maxTpotSeconds === undefined) delete b.maxTpotSeconds;
+  if (b.maxTtftSeconds === undefined) delete b.maxTtftSeconds;
   return b;
+}
+
+/**
+ * A check's `serve` block run as `attncap serve` runs it: without a concurrency, the most requests
+ * that fit and meet maxTpot/maxTtft; and one request alone, whose times a budget that no
+ * concurrency meets is measured at.
+ */
+async function resolveServe(
+  merged: CheckEntry,
+  bounds: Bounds,
+  baseDir: string,
+): Promise<{row: ServeRow; single: ServeRow}> {
+  const s = merged.serve ?? {};
+  const file = merged.modelFile;
+  const str = (v: number | string | undefined) => (v === undefined ? undefined : String(v));
+  const flags: ServeFlags = {
+    ...(file ? {'model-file': isAbsolute(file) ? file : resolve(baseDir, file)} : {model: merged.model}),
+    hardware: [merged.hardware as string],
+    dtype: merged.dtype,
+    input: str(s.input),
+    output: str(s.output),
+    gpus: str(s.gpus),
+    tp: str(s.tp),
+    pp: str(s.pp),
+    cp: str(s.cp),
+    nodes: str(s.nodes),
+    weights: s.weights,
+    'kv-dtype': s.kvDtype,
+    'kv-block': str(s.kvBlock),
+    'memory-utilization': str(s.memoryUtilization),
+    engine: s.engine,
+  };
+  const row = (
+    await runServe({
+      ...flags,
+      concurrency: str(s.concurrency),
+      'max-tpot': bounds.maxTpotSeconds === undefined ? undefined : `${bounds.maxTpotSeconds}s`,
+      'max-ttft': bounds.maxTtftSeconds === undefined ? undefined : `${bounds.maxTtftSeconds}s`,
+    })
+  ).rows[0];
+  const single = (await runServe({...flags, concurrency: '1'})).rows[0];
+  return {row, single};
+}
+
+/**
+ * Serving expectations (docs/serving.md): fits (one request's weights, working set and KV cache
+ * in the budget of every GPU), minConcurrency, maxTpot, maxTtft — times at the chosen
+ * concurrency, or at one request when none meets the budgets.
+ */
+export function serveExpectations(
+  serve: {row: ServeRow; single: ServeRow},
+  bounds: Bounds,
+): ExpectationResult[] {
+  const {row} = serve;
+  const out: ExpectationResult[] = [];
+  if (bounds.fits !== undefined) {
+    const m = row.memory;
+    const peak = m.reserveBytes + m.weightsBytes + m.transientBytes + row.kv.sequenceBytes;
+    const margin = under(peak, m.capacityBytes);
+    out.push({
+      kind: 'fits',
+      unit: 'bytes',
+      measured: peak,
+      bound: m.capacityBytes,
+      margin: bounds.fits ? margin : -margin,
+      pass: row.maxConcurrency >= 1 === bounds.fits,
+      expected: bounds.fits,
+    });
+  }
+  if (bounds.minConcurrency !== undefined)
+    out.push(bounded('minConcurrency', 'count', row.concurrency, bounds.minConcurrency));
+  const timed = row.concurrency >= 1 ? row : serve.single;
+  if (bounds.maxTpotSeconds !== undefined)
+    out.push(bounded('maxTpot', 'seconds', timed.tpotSeconds ?? 0, bounds.maxTpotSeconds));
+  if (bounds.maxTtftSeconds !== undefined)
+    out.push(bounded('maxTtft', 'seconds', timed.ttftSeconds ?? 0, bounds.maxTtftSeconds));
+  return out;
 }
 
 /** Relative margin of an upper bound (positive: room left) and of a lower bound (positive: above it). */
@@ -348,9 +452,9 @@ function bounded(
 export function evaluateCheck(c: ResolvedCheck): CheckRow {
   const hw = c.hardware;
   const {bounds} = c;
-  const expectations: ExpectationResult[] = [];
+  const expectations: ExpectationResult[] = c.serve ? serveExpectations(c.serve, bounds) : [];
   const needsPoint =
-    bounds.fits !== undefined ||
+    (bounds.fits !== undefined && !c.serve) ||
     bounds.maxMemoryFraction !== undefined ||
     bounds.maxMemoryBytes !== undefined ||
     bounds.maxLatencySeconds !== undefined ||
@@ -361,7 +465,7 @@ export function evaluateCheck(c: ResolvedCheck): CheckRow {
     // Memory used excludes the policy headroom (--memory-reserve, 10% by default) but keeps the
     // runtime reserve (CUDA context, workspaces), which the process really holds.
     const usedBytes = m.totalBytes - hw.memoryReserveFraction * hw.capacityBytes;
-    if (bounds.fits !== undefined) {
+    if (bounds.fits !== undefined && !c.serve) {
       const margin = under(m.totalBytes, m.capacityBytes);
       expectations.push({
         kind: 'fits',
@@ -403,16 +507,18 @@ export function evaluateCheck(c: ResolvedCheck): CheckRow {
     const measured = row.binding === 'unbounded' ? SOLVER_LIMIT : row.fits ? (row.maxSeq ?? 0) : 0;
     expectations.push(bounded('minMaxSeq', 'tokens', measured, bounds.minMaxSeq));
   }
+  const served = c.serve?.row;
   return {
     name: c.name,
     pass: expectations.every(e => e.pass),
     model: c.model.id,
     hardware: hw.id,
-    variant: variantLabel(c.model, c.variant),
-    seq: c.seq,
-    batch: c.workload.base.batch,
+    variant: served ? served.variant : variantLabel(c.model, c.variant),
+    // A serve check: n is the prompt, the batch the concurrency.
+    seq: served ? served.input : c.seq,
+    batch: served ? served.concurrency : c.workload.base.batch,
     dtype: c.workload.base.dtype,
-    mode: c.workload.base.mode,
+    mode: served ? 'serve' : c.workload.base.mode,
     expectations,
   };
 }

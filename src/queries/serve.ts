@@ -459,12 +459,13 @@ export function serveOne(
 
   let limitedBy: ServeLimit;
   let concurrency: number; // per replica
-  if (perReplica < 1) {
+  if (opts.concurrency !== undefined) {
+    // Timed at the concurrency asked for, even where it does not fit (a what-if): fits says so.
+    concurrency = Math.ceil(opts.concurrency / p.dp);
+    limitedBy = kvRoomBytes <= 0 ? 'weights' : concurrency > perReplica ? 'kv-cache' : 'concurrency';
+  } else if (perReplica < 1) {
     limitedBy = kvRoomBytes <= 0 ? 'weights' : 'kv-cache';
     concurrency = 0;
-  } else if (opts.concurrency !== undefined) {
-    concurrency = Math.ceil(opts.concurrency / p.dp);
-    limitedBy = concurrency > perReplica ? 'kv-cache' : 'concurrency';
   } else {
     const best = maxInt(c => c <= perReplica && budgetsMet(c));
     concurrency = best.kind === 'value' ? best.value : best.kind === 'none' ? 0 : perReplica;
@@ -473,7 +474,7 @@ export function serveOne(
       limitedBy = 'tpot budget';
     else limitedBy = 'ttft budget';
   }
-  const fits = perReplica >= 1 && (opts.concurrency === undefined || concurrency <= perReplica);
+  const fits = perReplica >= 1 && concurrency <= perReplica;
   const timed = concurrency >= 1;
   const prefill = timed ? ttft(concurrency) : null;
   const decode = timed ? tpot(concurrency) : null;

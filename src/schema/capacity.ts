@@ -43,6 +43,12 @@ export const expectSchema = z
       .describe(
         'Lower bound on throughput at the expected latency (prefill/train: batch·n per second; decode: batch per second).',
       ),
+    // Serving expectations (docs/serving.md): checks with a `serve` block.
+    minConcurrency: positiveInt.describe(
+      'serve: lower bound on the concurrent requests that fit the KV cache and meet maxTpot/maxTtft.',
+    ),
+    maxTpot: quantity('"50ms"').describe('serve: upper bound on the time per output token.'),
+    maxTtft: quantity('"2s"').describe('serve: upper bound on the time to first token.'),
   })
   .partial();
 export type Expectations = z.infer<typeof expectSchema>;
@@ -53,6 +59,9 @@ export const EXPECTATION_KINDS = [
   'maxLatency',
   'minMaxSeq',
   'minTokensPerSec',
+  'minConcurrency',
+  'maxTpot',
+  'maxTtft',
 ] as const;
 export type ExpectationKind = (typeof EXPECTATION_KINDS)[number];
 
@@ -82,6 +91,29 @@ const configFields = {
   dtype: dtypeSchema.optional().describe('Compute dtype (default bf16).'),
   mode: z.enum(['prefill', 'decode', 'train']).optional().describe('Workload mode (default prefill).'),
   causal: z.boolean().optional().describe("Causal masking (default: the model's)."),
+  serve: z
+    .strictObject({
+      input: quantity('"8k"').describe('Prompt tokens per request (default 1k).'),
+      output: quantity('"1k"').describe('Generated tokens per request (default 256).'),
+      concurrency: positiveInt.describe(
+        'Requests at once (default: the most that fit and meet the budgets).',
+      ),
+      gpus: positiveInt,
+      tp: positiveInt,
+      pp: positiveInt,
+      cp: positiveInt,
+      nodes: positiveInt,
+      weights: z.string().min(1).describe('Weight format, as --weights: int4:g=128, awq, fp8, …'),
+      kvDtype: z.string().min(1).describe('KV-cache dtype, as --kv-dtype.'),
+      kvBlock: positiveInt.describe('Tokens per KV block (paged cache).'),
+      memoryUtilization: z.union([z.number().positive().max(1), z.string().min(1)]),
+      engine: z.enum(['graphs', 'eager']),
+    })
+    .partial()
+    .optional()
+    .describe(
+      'Evaluate the check as `attncap serve` does (docs/serving.md); fits, minConcurrency, maxTpot, maxTtft.',
+    ),
 };
 
 export const checkDefaultsSchema = z

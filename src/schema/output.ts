@@ -151,9 +151,19 @@ export const reportRowSchema = z.looseObject({
 });
 
 export const checkExpectationSchema = z.looseObject({
-  kind: z.enum(['fits', 'maxMemoryFraction', 'maxMemory', 'maxLatency', 'minMaxSeq', 'minTokensPerSec']),
+  kind: z.enum([
+    'fits',
+    'maxMemoryFraction',
+    'maxMemory',
+    'maxLatency',
+    'minMaxSeq',
+    'minTokensPerSec',
+    'minConcurrency',
+    'maxTpot',
+    'maxTtft',
+  ]),
   unit: z
-    .enum(['bytes', 'fraction', 'seconds', 'tokens', 'tokensPerSec'])
+    .enum(['bytes', 'fraction', 'seconds', 'tokens', 'tokensPerSec', 'count'])
     .describe('Unit of measured and bound (base SI); fits: peak bytes vs capacity.'),
   measured: num,
   bound: num,
