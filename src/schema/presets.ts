@@ -192,7 +192,7 @@ export type MoeSpec = z.infer<typeof moeSchema>;
  * Multi-head latent attention (DeepSeek-V2 arXiv:2405.04434 §2.1; DeepSeek-V3 arXiv:2412.19437
  * §2.1.1): queries and keys/values go through low-rank latents; the KV cache holds the latent
  * (kvLoraRank) and one shared rope key (qkRopeHeadDim) per token per layer. Formulas:
- * docs/variants/mla.md.
+ * docs/mla.md.
  */
 export const mlaSchema = z.strictObject({
   qLoraRank: positiveInt
@@ -259,7 +259,7 @@ export const modelPresetSchema = z.strictObject({
   moe: moeSchema.optional().describe('Mixture-of-experts FFN of the MoE layers (docs/architectures.md).'),
   mla: mlaSchema
     .optional()
-    .describe('Multi-head latent attention projections of every attention layer (docs/variants/mla.md).'),
+    .describe('Multi-head latent attention projections of every attention layer (docs/mla.md).'),
   paramsPublished: positive.optional().describe('Parameter count the authors publish, for cross-checks.'),
   activeParamsPublished: positive
     .optional()

@@ -109,3 +109,36 @@ test('a MoE layer count splits at denseLayers; flops use the active experts', t 
   t.is(experts.length, 1);
   t.is(experts[0]!.macs, 58 * 16 * 8 * 3 * 7168 * 2048);
 });
+
+test('Mixtral-8x7B (no shared experts, softmax router): 46.7B total, 12.9B active', t => {
+  const mixtral = modelPresetSchema.parse({
+    id: 'mixtral-inline',
+    name: 'Mixtral-8x7B (test)',
+    architecture: 'transformer',
+    dModel: 4096,
+    heads: 32,
+    kvHeads: 8,
+    layers: 32,
+    dFf: 14336,
+    ffn: 'swiglu',
+    vocab: 32000,
+    causal: true,
+    norm: 'rmsnorm',
+    moe: {experts: 8, active: 2, expertDim: 14336},
+    sources: [{title: 'mistralai/Mixtral-8x7B-v0.1 config.json'}],
+  });
+  const e = evaluate(mixtral, workload({seq: 16}));
+  // Per layer: attention 2·4096² + 2·4096·1024, router 8·4096, 8 experts of 3·4096·14336, 2 norms.
+  const expert = 3 * 4096 * 14336;
+  t.is(
+    e.params,
+    32 * (2 * 4096 * 4096 + 2 * 4096 * 1024 + 8 * 4096 + 8 * expert + 2 * 4096) + 2 * 32000 * 4096 + 4096,
+  );
+  t.is(e.params, 46_702_792_704);
+  t.is(e.activeParams, e.params - 32 * 6 * expert);
+  t.is(Math.round(e.activeParams / 1e8) / 10, 12.9);
+  t.deepEqual(
+    e.cost.groups.map(g => [g.label, g.repeat]),
+    [['standard · moe', 32]],
+  );
+});

@@ -8,7 +8,7 @@
  * over d_nope + d_r query/key channels and d_v value channels. Decode runs it absorbed (V2 §2.1.2):
  * W_UK is applied to the query (scores against the latent itself) and W_UV after the core, so the
  * core is multi-query attention over d_c + d_r key channels with the latent as value (d_c).
- * Derivation and a worked example: docs/variants/mla.md.
+ * Derivation and a worked example: docs/mla.md.
  */
 import type {MlaSpec} from '../../schema/presets.js';
 import type {AttentionInput, ComponentCost, ResolvedVariant} from '../types.js';

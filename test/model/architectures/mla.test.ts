@@ -79,3 +79,34 @@ test('tiny MLA decode (absorbed) MACs by hand: MQA over d_c + d_r, value = laten
     0,
   );
 });
+
+test('worked example of docs/mla.md: one DeepSeek-V3 layer, prefill 4,096 and decode at 4,096', t => {
+  const v3 = {
+    dModel: 7168,
+    heads: 128,
+    mla: {qLoraRank: 1536, kvLoraRank: 512, qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128},
+    norm: 'rmsnorm' as const,
+  };
+  const flash = resolveVariant('flash');
+  const sum = (block: ReturnType<typeof mlaBlock>, core: boolean) =>
+    block.components.filter(c => c.core === core).reduce((acc, c) => acc + c.cost.macs, 0);
+  const prefill = mlaBlock(
+    v3,
+    {queries: 4096, keys: 4096, queryOffset: 0, causal: true},
+    workload({seq: 4096, causal: true}),
+    flash,
+  );
+  t.is(prefill.params, 187_107_328);
+  t.is(sum(prefill, false), 766_383_226_880);
+  t.is(sum(prefill, true), 343_681_269_760);
+  t.is(prefill.cacheBytes, 4_718_592);
+  const decode = mlaBlock(
+    v3,
+    {queries: 1, keys: 4096, queryOffset: 4095, causal: true},
+    workload({mode: 'decode', seq: 4096, causal: true}),
+    flash,
+  );
+  t.is(sum(decode, false), 187_105_280);
+  t.is(sum(decode, true), 570_425_344);
+  t.is(decode.cacheBytes, 4_718_592);
+});

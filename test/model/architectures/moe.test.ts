@@ -22,6 +22,11 @@ test('expected distinct experts: E·(1 − (1 − k/E)^T)', t => {
   t.true(Math.abs(expectedDistinctExperts(256, 8, 1) - 8) < 1e-9);
   t.true(expectedDistinctExperts(256, 8, 256) > 0.999 * 256);
   t.is(expectedDistinctExperts(8, 8, 3), 8);
+  // docs/architectures.md: DeepSeek-V3 (E 256, k 8) at 16, 64 and 256 tokens.
+  t.deepEqual(
+    [16, 64, 256].map(tokens => Math.round(10 * expectedDistinctExperts(256, 8, tokens)) / 10),
+    [102.0, 222.4, 255.9],
+  );
   // Monotone in T, never above E.
   let last = 0;
   for (const tokens of [1, 2, 4, 16, 64, 1e6]) {
