@@ -10,9 +10,11 @@
  * core is multi-query attention over d_c + d_r key channels with the latent as value (d_c).
  * Derivation and a worked example: docs/mla.md.
  */
+import {InvalidInputError} from '../../errors.js';
 import type {MlaSpec} from '../../schema/presets.js';
-import type {AttentionInput, ComponentCost, ResolvedVariant} from '../types.js';
+import type {AttentionInput, ComponentCost, Family, ResolvedVariant} from '../types.js';
 import {component} from '../types.js';
+import {listVariants} from '../variants/index.js';
 import type {Workload} from '../workload.js';
 import {type AttentionBlock, gemm, NORM_FLOPS_PER_ELEMENT, type NormKind, part} from './layer.js';
 import type {LayerComponent} from './types.js';
@@ -25,6 +27,23 @@ export interface MlaDims {
   norm: NormKind;
   /** attention_bias: q_a_proj, kv_a_proj_with_mqa and o_proj carry biases (q_b, kv_b never do). */
   bias?: boolean;
+}
+
+/**
+ * Variant families whose cache is keys and values per kept position, which MLA replaces by its
+ * latent. Kernel, low-rank, latent and recurrent variants keep other state (a feature-map sum,
+ * projected keys, cluster tokens, hidden states) that MLA's projections do not define.
+ */
+const MLA_FAMILIES: ReadonlySet<Family> = new Set(['dense', 'sparse']);
+
+function refuseVariant(variant: ResolvedVariant): never {
+  const valid = listVariants()
+    .filter(v => MLA_FAMILIES.has(v.family))
+    .map(v => v.id);
+  throw new InvalidInputError(
+    `variant '${variant.label}' (${variant.def.family}) cannot run on MLA layers: they cache one latent per position, and a ${variant.def.family} variant keeps a different state. Valid: ${valid.join(', ')}`,
+    {path: ['variant'], hint: 'MLA and its cache: docs/mla.md.'},
+  );
 }
 
 /** The norms of the latents: NORM_FLOPS_PER_ELEMENT per element, each reads and writes its rows. */
@@ -47,6 +66,7 @@ export function mlaBlock(
   w: Workload,
   variant: ResolvedVariant,
 ): AttentionBlock {
+  if (!MLA_FAMILIES.has(variant.def.family)) refuseVariant(variant);
   const {dModel: d, heads: h, mla} = dims;
   const {qLoraRank: rq, kvLoraRank: rkv, qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: dv} = mla;
   const rows = w.batch * shape.queries;

@@ -110,3 +110,18 @@ test('worked example of docs/mla.md: one DeepSeek-V3 layer, prefill 4,096 and de
   t.is(sum(decode, true), 570_425_344);
   t.is(decode.cacheBytes, 4_718_592);
 });
+
+test('a variant without a per-position KV cache is refused on MLA layers, naming the valid ones', t => {
+  const error = t.throws(() =>
+    mlaBlock(
+      dims,
+      {queries: 5, keys: 5, queryOffset: 0, causal: true},
+      workload({seq: 5}),
+      resolveVariant('linear'),
+    ),
+  );
+  t.is(
+    error.message,
+    "variant 'linear' (kernel) cannot run on MLA layers: they cache one latent per position, and a kernel variant keeps a different state. Valid: standard, flash, window, longformer, bigbird, strided, swin",
+  );
+});
