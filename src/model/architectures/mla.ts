@@ -46,6 +46,20 @@ function refuseVariant(variant: ResolvedVariant): never {
   );
 }
 
+/**
+ * A batched per-head product (torch.bmm / einsum over heads): each of `heads` heads maps its own
+ * `inDim` channels to `outDim` with its own matrix. Reads the input and the heads' weights once,
+ * writes the output.
+ */
+function perHeadGemm(name: string, rows: number, heads: number, inDim: number, outDim: number, w: Workload) {
+  return component(name, 'gemm', {
+    macs: rows * heads * inDim * outDim,
+    readBytes: rows * heads * inDim * w.bytes + heads * inDim * outDim * w.weightBytes,
+    writeBytes: rows * heads * outDim * w.bytes,
+    transientBytes: rows * heads * outDim * w.bytes,
+  });
+}
+
 /** The norms of the latents: NORM_FLOPS_PER_ELEMENT per element, each reads and writes its rows. */
 function latentNorms(rows: number, width: number, count: number, w: Workload): ComponentCost {
   return component('latent-norms', 'elementwise', {
@@ -87,7 +101,7 @@ export function mlaBlock(
   components.push(part(latentNorms(rows, rkv + (rq ?? 0), rq === null ? 1 : 2, w), 'norm'));
   if (absorbed) {
     // q̃_nope = W_UKᵀ·q_nope per head: d_nope → d_c, so scores are taken against c_kv directly.
-    proj(gemm('q-absorb', rows, h * nope, rkv, w));
+    proj(perHeadGemm('q-absorb', rows, h, nope, rkv, w));
   } else {
     // k_nope and v for every head from the latent (kv_b_proj): d_c → h·(d_nope + d_v).
     proj(gemm('kv-up-projection', rows, rkv, h * (nope + dv), w));
@@ -113,7 +127,7 @@ export function mlaBlock(
     components.push(part(cost, 'attention', variant.def.backwardFactor, true));
   }
   // o_h = W_UV·ô_h per head: d_c → d_v, before the output projection.
-  if (absorbed) proj(gemm('output-absorb', rows, rkv, h * dv, w));
+  if (absorbed) proj(perHeadGemm('output-absorb', rows, h, rkv, dv, w));
   proj(gemm('output-projection', rows, h * dv, d, w));
 
   const normWeights = dims.norm === 'rmsnorm' ? 1 : 2;

@@ -67,6 +67,13 @@ test('tiny MLA decode (absorbed) MACs by hand: MQA over d_c + d_r, value = laten
     'output-projection': 4 * 8,
   });
   t.is(block.cacheBytes, 5 * 4 * 2);
+  // The absorbed products run per head: h·d_n in, h·d_c out (and back), with W_UK and W_UV read.
+  const absorb = block.components.find(c => c.cost.name === 'q-absorb')!.cost;
+  t.is(absorb.readBytes, 2 * 2 * 2 + 2 * 2 * 3 * 2);
+  t.is(absorb.writeBytes, 2 * 3 * 2);
+  const back = block.components.find(c => c.cost.name === 'output-absorb')!.cost;
+  t.is(back.readBytes, 2 * 3 * 2 + 2 * 3 * 2 * 2);
+  t.is(back.writeBytes, 2 * 2 * 2);
   // The same weights in both forms.
   const prefill = mlaBlock(dims, {queries: 5, keys: 5, queryOffset: 0, causal: false}, workload(), standard);
   t.is(block.params, prefill.params);
