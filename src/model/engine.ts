@@ -47,6 +47,11 @@ export interface Evaluation {
   totals: Totals;
   /** All weights of the model (parameter count), whatever the scope. */
   params: number;
+  /**
+   * Weights one token uses: params less the routed experts it does not select (mixture of
+   * experts; = params for dense models). docs/architectures.md "Active parameters".
+   */
+  activeParams: number;
   /** Decode state of all layers (KV cache / recurrent state), bytes; 0 in training. */
   cacheBytes: number;
   /** Activations saved for backward, all layers, under the recompute policy; 0 outside training. */
@@ -153,11 +158,13 @@ export function evaluate(
   const cost = arch.evaluate(model, w, arch.takesVariant ? variant : undefined);
   const components: ScopedComponent[] = [];
   let params = cost.extraParams;
+  let inactiveParams = 0;
   let cacheBytes = 0;
   let savedBytes = 0;
   let peakTransientBytes = 0;
   for (const g of cost.groups) {
     params += g.params * g.repeat;
+    inactiveParams += (g.inactiveParams ?? 0) * g.repeat;
     cacheBytes += g.cacheBytes * g.repeat;
     savedBytes += groupSavedBytes(g, w) * g.repeat;
     for (const c of g.components)
@@ -166,9 +173,19 @@ export function evaluate(
   for (const c of cost.extras)
     if (c.cost.transientBytes > peakTransientBytes) peakTransientBytes = c.cost.transientBytes;
 
+  const activeParams = params - inactiveParams;
   // Memory questions (solvers) need only the model-wide terms above: skip the scoped rows.
   if (opts.scoped === false)
-    return {cost, components, totals: emptyTotals(), params, cacheBytes, savedBytes, peakTransientBytes};
+    return {
+      cost,
+      components,
+      totals: emptyTotals(),
+      params,
+      activeParams,
+      cacheBytes,
+      savedBytes,
+      peakTransientBytes,
+    };
   if (w.scope === 'model') {
     for (const g of cost.groups)
       for (const c of g.components) components.push(scoped(c, g.label, g.repeat, w));
@@ -184,7 +201,7 @@ export function evaluate(
   }
   const totals = emptyTotals();
   for (const c of components) addTotals(totals, c);
-  return {cost, components, totals, params, cacheBytes, savedBytes, peakTransientBytes};
+  return {cost, components, totals, params, activeParams, cacheBytes, savedBytes, peakTransientBytes};
 }
 
 export interface BreakdownRow extends Totals {

@@ -189,6 +189,44 @@ export const MODEL_RULES: readonly PresetRule<ModelPreset>[] = [
       return problems;
     },
   },
+  {
+    name: 'moe-mla-consistent',
+    description:
+      'moe and mla belong to transformer models; moe.active <= moe.experts; moe.denseLayers <= layers and, when above 0, dFf states the dense FFN width; with mla, kvHeads (if stated) equals heads',
+    check: model => {
+      const problems: Problem[] = [];
+      for (const key of ['moe', 'mla'] as const)
+        if (model[key] !== undefined && model.architecture !== 'transformer')
+          problems.push({
+            path: [key],
+            message: `${key} is only used by transformer, not by architecture '${model.architecture}'`,
+          });
+      const moe = model.moe;
+      if (moe !== undefined) {
+        if (moe.active > moe.experts)
+          problems.push({
+            path: ['moe', 'active'],
+            message: `moe.active ${moe.active} exceeds moe.experts ${moe.experts}; a token picks at most every expert`,
+          });
+        if (moe.denseLayers > model.layers)
+          problems.push({
+            path: ['moe', 'denseLayers'],
+            message: `moe.denseLayers ${moe.denseLayers} exceeds layers ${model.layers}`,
+          });
+        if (moe.denseLayers > 0 && model.dFf === undefined)
+          problems.push({
+            path: ['dFf'],
+            message: `moe.denseLayers ${moe.denseLayers} needs dFf, the width of the dense FFN of those layers`,
+          });
+      }
+      if (model.mla !== undefined && model.kvHeads !== undefined && model.kvHeads !== model.heads)
+        problems.push({
+          path: ['kvHeads'],
+          message: `kvHeads ${model.kvHeads} differs from heads ${model.heads}; MLA expands keys and values for every query head (omit kvHeads or set it to heads)`,
+        });
+      return problems;
+    },
+  },
 ];
 
 /** Cross-field rules of hardware presets. */

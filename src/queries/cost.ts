@@ -52,6 +52,8 @@ export interface CostRow {
   readBytes: number;
   writeBytes: number;
   params: number;
+  /** Parameters one token uses (MoE: less the routed experts it does not select). */
+  activeParams: number;
   components?: ComponentRow[];
 }
 
@@ -124,6 +126,7 @@ export function runCost(flags: CostFlags, opts: {breakdown: boolean}): CostQuery
             w.batch,
             w.scope,
             e.params,
+            e.activeParams,
             t.hbmBytes,
             t.readBytes,
             t.writeBytes,
@@ -145,6 +148,7 @@ export function runCost(flags: CostFlags, opts: {breakdown: boolean}): CostQuery
         readBytes: t.readBytes,
         writeBytes: t.writeBytes,
         params: e.params,
+        activeParams: e.activeParams,
         ...(opts.breakdown ? {components: breakdown(e, w.scope).map(toComponentRow)} : {}),
       });
     }
@@ -174,6 +178,7 @@ function textbookRow(
   batch: number,
   scope: string,
   params: number,
+  activeParams: number,
   hbmBytes: number,
   readBytes: number,
   writeBytes: number,
@@ -225,6 +230,7 @@ function textbookRow(
     readBytes,
     writeBytes,
     params,
+    activeParams,
     ...(withComponents ? {components} : {}),
   };
 }

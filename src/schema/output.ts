@@ -67,6 +67,9 @@ export const costRowSchema = z.looseObject({
   readBytes: count,
   writeBytes: count,
   params: count,
+  activeParams: count.describe(
+    'Parameters one token uses: params less the routed experts it does not select (= params without MoE).',
+  ),
   components: z.array(componentRowSchema).optional(),
 });
 

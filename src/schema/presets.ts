@@ -175,6 +175,59 @@ export const perceiverSchema = z.strictObject({
   classes: positiveInt.optional(),
 });
 
+/**
+ * Mixture-of-experts FFN (Shazeer et al. 2017; Fedus et al. 2021; DeepSeek-V3 arXiv:2412.19437
+ * §2.1.2): each token goes to `active` of `experts` routed experts, plus `shared` always-on ones.
+ * A layer is MoE unless it is among the first `denseLayers` (those use the dense FFN of width dFf)
+ * or its layer plan says `mlp: 'dense'`. Experts use the model's `ffn` kind (gated SwiGLU: 3
+ * matrices). Formulas: docs/architectures.md "Mixture of experts".
+ */
+export const moeSchema = z.strictObject({
+  experts: positiveInt.describe('E: routed experts per MoE layer (n_routed_experts, num_local_experts).'),
+  active: positiveInt.describe('k: routed experts each token is sent to (num_experts_per_tok, top-k).'),
+  shared: nonNegativeInt.default(0).describe('Shared experts every token passes through (n_shared_experts).'),
+  expertDim: positiveInt.describe('d_ff of one routed expert (moe_intermediate_size).'),
+  sharedDim: positiveInt
+    .optional()
+    .describe('d_ff of one shared expert; default expertDim (shared_expert_intermediate_size).'),
+  denseLayers: nonNegativeInt
+    .default(0)
+    .describe('The first k layers use the dense FFN of width dFf (first_k_dense_replace).'),
+  router: z
+    .enum(['softmax', 'sigmoid'])
+    .default('softmax')
+    .describe('Scoring function of the router over the E expert logits (scoring_func).'),
+  routerBias: z
+    .boolean()
+    .default(false)
+    .describe(
+      'The router adds a per-expert bias (DeepSeek-V3 e_score_correction_bias; gpt-oss router bias).',
+    ),
+});
+export type MoeSpec = z.infer<typeof moeSchema>;
+
+/**
+ * Multi-head latent attention (DeepSeek-V2 arXiv:2405.04434 §2.1; DeepSeek-V3 arXiv:2412.19437
+ * §2.1.1): queries and keys/values go through low-rank latents; the KV cache holds the latent
+ * (kvLoraRank) and one shared rope key (qkRopeHeadDim) per token per layer. Formulas:
+ * docs/mla.md.
+ */
+export const mlaSchema = z.strictObject({
+  qLoraRank: positiveInt
+    .nullable()
+    .default(null)
+    .describe('d_c′: rank of the query latent (q_lora_rank); null = a plain d → h·(nope+rope) projection.'),
+  kvLoraRank: positiveInt.describe('d_c: rank of the key/value latent the cache holds (kv_lora_rank).'),
+  qkNopeHeadDim: positiveInt.describe(
+    'Query/key channels per head without rotary positions (qk_nope_head_dim).',
+  ),
+  qkRopeHeadDim: positiveInt.describe(
+    'Rotary query/key channels per head; the rope key is shared by all heads (qk_rope_head_dim).',
+  ),
+  vHeadDim: positiveInt.describe('Value channels per head (v_head_dim).'),
+});
+export type MlaSpec = z.infer<typeof mlaSchema>;
+
 export const modelPresetSchema = z.strictObject({
   $schema: z.string().optional(),
   id,
@@ -221,7 +274,16 @@ export const modelPresetSchema = z.strictObject({
   ssm: ssmSchema.optional(),
   hyena: hyenaSchema.optional(),
   perceiver: perceiverSchema.optional(),
+  moe: moeSchema.optional().describe('Mixture-of-experts FFN of the MoE layers (docs/architectures.md).'),
+  mla: mlaSchema
+    .optional()
+    .describe('Multi-head latent attention projections of every attention layer (docs/mla.md).'),
   paramsPublished: positive.optional().describe('Parameter count the authors publish, for cross-checks.'),
+  activeParamsPublished: positive
+    .optional()
+    .describe(
+      'Parameters per token the authors publish for a MoE model (their convention; docs/architectures.md).',
+    ),
   sources,
   notes: z.string().optional(),
 });

@@ -201,6 +201,70 @@ test('a perceiver block must agree with the top-level fields', t => {
   );
 });
 
+test('moe and mla blocks: defaults filled, cross-field rules reported together', t => {
+  const base = {
+    id: 'x',
+    name: 'x',
+    architecture: 'transformer',
+    dModel: 64,
+    heads: 4,
+    layers: 2,
+    causal: true,
+    sources: [{title: 't'}],
+  };
+  const ok = parseModelPreset(
+    JSON.stringify({
+      ...base,
+      moe: {experts: 8, active: 2, expertDim: 32},
+      mla: {kvLoraRank: 16, qkNopeHeadDim: 8, qkRopeHeadDim: 4, vHeadDim: 8},
+    }),
+    'x.json',
+  );
+  t.deepEqual(ok.moe, {
+    experts: 8,
+    active: 2,
+    shared: 0,
+    expertDim: 32,
+    denseLayers: 0,
+    router: 'softmax',
+    routerBias: false,
+  });
+  t.is(ok.mla?.qLoraRank, null);
+  const error = t.throws(() =>
+    parseModelPreset(
+      JSON.stringify({
+        ...base,
+        kvHeads: 2,
+        moe: {experts: 8, active: 9, expertDim: 32, denseLayers: 3},
+        mla: {kvLoraRank: 16, qkNopeHeadDim: 8, qkRopeHeadDim: 4, vHeadDim: 8},
+      }),
+      'x.json',
+    ),
+  );
+  t.is(
+    error.message,
+    [
+      'x.json: moe.active: moe.active 9 exceeds moe.experts 8; a token picks at most every expert',
+      'x.json: moe.denseLayers: moe.denseLayers 3 exceeds layers 2',
+      'x.json: dFf: moe.denseLayers 3 needs dFf, the width of the dense FFN of those layers',
+      'x.json: kvHeads: kvHeads 2 differs from heads 4; MLA expands keys and values for every query head (omit kvHeads or set it to heads)',
+    ].join('\n'),
+  );
+  const mamba = t.throws(() =>
+    parseModelPreset(
+      JSON.stringify({
+        ...base,
+        architecture: 'mamba',
+        heads: undefined,
+        ssm: {},
+        moe: {experts: 2, active: 1, expertDim: 8},
+      }),
+      'x.json',
+    ),
+  );
+  t.is(mamba.message, "x.json: moe: moe is only used by transformer, not by architecture 'mamba'");
+});
+
 test('a shipped preset whose id differs from its file name is rejected', t => {
   const error = t.throws(() =>
     parseModelPreset(readFileSync(fixture('misnamed.json'), 'utf8'), 'misnamed.json', 'misnamed'),
@@ -222,6 +286,7 @@ test('every model rule is named and described', t => {
       'architecture-blocks',
       'stage-depths-sum-to-layers',
       'perceiver-consistent',
+      'moe-mla-consistent',
     ],
   );
   for (const rule of MODEL_RULES) t.true(rule.description.length > 10, rule.name);

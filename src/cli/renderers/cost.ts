@@ -49,10 +49,22 @@ export function renderCost(
 ): string {
   const out: string[] = [];
   if (opts.format === 'table') out.push(modelHeadline(q, ctx), '');
+  // Mixture-of-experts models: the parameters one token uses, beside all of them.
+  const moe = q.rows.some(r => r.activeParams !== r.params);
   out.push(
     formatTable(
       {
-        head: ['variant', 'n', 'FLOPs', 'MACs', 'vector FLOPs', 'pairs', 'HBM traffic', 'params'],
+        head: [
+          'variant',
+          'n',
+          'FLOPs',
+          'MACs',
+          'vector FLOPs',
+          'pairs',
+          'HBM traffic',
+          'params',
+          ...(moe ? ['active params'] : []),
+        ],
         rows: q.rows.map(r => [
           r.variant,
           formatTokens(r.seq),
@@ -62,6 +74,7 @@ export function renderCost(
           formatCount(r.pairs),
           formatBytes(r.hbmBytes, opts.units),
           formatCount(r.params),
+          ...(moe ? [formatCount(r.activeParams)] : []),
         ]),
       },
       opts.format,

@@ -30,7 +30,8 @@ export default class PresetsModels extends BaseCommand {
     if (args.id !== undefined) {
       const model = loadModel(args.id);
       // What attncap counts for it (the `params` of `attncap cost --model ID`), next to the published figure.
-      const counted = runCost({model: args.id}, {breakdown: false}).rows[0]!.params;
+      const row = runCost({model: args.id}, {breakdown: false}).rows[0]!;
+      const counted = {params: row.params, activeParams: row.activeParams};
       return {
         inputs: {kind: 'models', id: args.id},
         results: [presetData(model)],
@@ -79,7 +80,11 @@ function renderList(all: readonly ModelPreset[], format: TableFormat, ctx: Rende
   return `${out}\nparams: as the authors publish them. Details and sources: ${paint('attncap presets models ID', 'cyan', ctx)}`;
 }
 
-function renderOne(m: ModelPreset, counted: number, ctx: RenderContext): string {
+function renderOne(
+  m: ModelPreset,
+  counted: {params: number; activeParams: number},
+  ctx: RenderContext,
+): string {
   const rows: string[][] = [
     ['name', m.name],
     ['architecture', m.architecture],
@@ -147,8 +152,30 @@ function renderOne(m: ModelPreset, counted: number, ctx: RenderContext): string 
     ]);
   }
   if (m.perceiver !== undefined) rows.push(...perceiverRows(m.perceiver));
+  if (m.mla !== undefined) {
+    const a = m.mla;
+    rows.push([
+      'mla',
+      `q latent ${a.qLoraRank ?? '– (plain Q)'}, kv latent ${a.kvLoraRank}, q/k ${a.qkNopeHeadDim} + rope ${a.qkRopeHeadDim}, v ${a.vHeadDim}`,
+    ]);
+  }
+  if (m.moe !== undefined) {
+    const e = m.moe;
+    rows.push([
+      'moe',
+      `${e.active} of ${e.experts} experts × d_ff ${formatInt(e.expertDim)}` +
+        `${e.shared > 0 ? ` + ${e.shared} shared × d_ff ${formatInt(e.sharedDim ?? e.expertDim)}` : ''}` +
+        `, ${e.router} router${e.routerBias ? ' with bias' : ''}` +
+        `${e.denseLayers > 0 ? `, first ${e.denseLayers} layers dense` : ''}`,
+    ]);
+  }
   if (m.paramsPublished !== undefined) rows.push(['params (published)', formatParams(m.paramsPublished)]);
-  rows.push(['params (counted)', formatInt(counted)]);
+  rows.push(['params (counted)', formatInt(counted.params)]);
+  if (m.moe !== undefined) {
+    if (m.activeParamsPublished !== undefined)
+      rows.push(['active params (published)', formatParams(m.activeParamsPublished)]);
+    rows.push(['active params (counted)', formatInt(counted.activeParams)]);
+  }
   return [
     paint(`${m.id} · ${m.name}`, 'bold', ctx),
     table({head: ['field', 'value'], rows, align: ['left', 'left']}, ctx),

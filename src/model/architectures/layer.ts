@@ -145,6 +145,8 @@ export function attentionBlock(
 export interface FfnBlock {
   components: LayerComponent[];
   params: number;
+  /** Of params, those a token does not use (the routed experts it does not select); 0 if omitted. */
+  inactiveParams?: number;
   activationBytes: number;
 }
 

@@ -3,7 +3,7 @@
  * norms + attention (projections and a variant's core) + FFN, with token embeddings and an LM
  * head. Vaswani et al. 2017 (arXiv:1706.03762); layer accounting: docs/architectures.md.
  */
-import type {ModelPreset} from '../../schema/presets.js';
+import type {MlaSpec, ModelPreset, MoeSpec, ScheduleEntry} from '../../schema/presets.js';
 import type {ResolvedVariant} from '../types.js';
 import type {Workload} from '../workload.js';
 import {
@@ -16,6 +16,8 @@ import {
   queryWindow,
   vocabularyEnds,
 } from './layer.js';
+import {mlaBlock} from './mla.js';
+import {moeBlock} from './moe.js';
 import {cachedVariant} from './shared.js';
 import type {ArchitectureDef, LayerComponent, LayerGroup, ModelCost} from './types.js';
 
@@ -29,6 +31,10 @@ export interface TransformerLayerSpec {
   /** Linear layers carry biases (GPT-2, BERT, ViT). */
   bias: boolean;
   norm: NormKind;
+  /** Multi-head latent attention projections (mla.ts) instead of Q/K/V/O. */
+  mla?: MlaSpec;
+  /** A mixture-of-experts FFN (moe.ts) instead of the dense one. */
+  moe?: MoeSpec;
 }
 
 /** One pre-norm transformer layer on `seq` tokens: the group every attention architecture reuses. */
@@ -41,27 +47,37 @@ export function transformerLayer(
   repeat: number,
 ): LayerGroup {
   const window = queryWindow(w, seq);
-  const attn = attentionBlock(
-    {
-      dModel: spec.dModel,
-      heads: spec.heads,
-      kvHeads: spec.kvHeads,
-      headDim: spec.headDim,
-      valueDim: spec.headDim,
-      kvInputDim: spec.dModel,
-      bias: spec.bias,
-    },
-    {
-      queries: window.queries,
-      keys: window.keys,
-      queryOffset: window.queryOffset,
-      kvTokens: window.queries,
-      causal,
-    },
-    w,
-    variant,
-  );
-  const ffn = ffnBlock(window.queries, spec.dModel, spec.dFf, spec.ffn, w, spec.bias);
+  const shape = {queries: window.queries, keys: window.keys, queryOffset: window.queryOffset, causal};
+  const attn = spec.mla
+    ? mlaBlock(
+        {dModel: spec.dModel, heads: spec.heads, mla: spec.mla, norm: spec.norm, bias: spec.bias},
+        shape,
+        w,
+        variant,
+      )
+    : attentionBlock(
+        {
+          dModel: spec.dModel,
+          heads: spec.heads,
+          kvHeads: spec.kvHeads,
+          headDim: spec.headDim,
+          valueDim: spec.headDim,
+          kvInputDim: spec.dModel,
+          bias: spec.bias,
+        },
+        {
+          queries: window.queries,
+          keys: window.keys,
+          queryOffset: window.queryOffset,
+          kvTokens: window.queries,
+          causal,
+        },
+        w,
+        variant,
+      );
+  const ffn = spec.moe
+    ? moeBlock(window.queries, spec.dModel, spec.moe, spec.ffn, w, spec.bias)
+    : ffnBlock(window.queries, spec.dModel, spec.dFf, spec.ffn, w, spec.bias);
   const norms = normsBlock(window.queries, spec.dModel, 2, w, spec.norm);
   return {
     label: variant.label,
@@ -69,6 +85,7 @@ export function transformerLayer(
     tokens: window.queries,
     components: [...attn.components, ...ffn.components, norms.component],
     params: attn.params + ffn.params + norms.params,
+    inactiveParams: ffn.inactiveParams,
     cacheBytes: attn.cacheBytes,
     activationBytes: attn.activationBytes + ffn.activationBytes + norms.activationBytes,
     inputBytes: w.batch * window.queries * spec.dModel * w.bytes,
@@ -91,7 +108,27 @@ export function layerSpec(
     ffn: model.ffn,
     bias: model.linearBias,
     norm: model.norm,
+    mla: model.mla,
+    moe: model.moe,
   };
+}
+
+/**
+ * The schedule as groups of layers with their FFN: a MoE model's first `moe.denseLayers` layers
+ * use the dense FFN (first_k_dense_replace), so the entry they fall in is split there.
+ */
+function scheduleGroups(model: ModelPreset): {entry: ScheduleEntry; repeat: number; moe: boolean}[] {
+  const schedule = model.schedule ?? [{repeat: model.layers, variant: model.variant}];
+  let dense = model.moe?.denseLayers ?? 0;
+  const groups: {entry: ScheduleEntry; repeat: number; moe: boolean}[] = [];
+  for (const entry of schedule) {
+    const first = Math.min(dense, entry.repeat);
+    if (first > 0) groups.push({entry, repeat: first, moe: false});
+    if (entry.repeat > first)
+      groups.push({entry, repeat: entry.repeat - first, moe: model.moe !== undefined});
+    dense -= first;
+  }
+  return groups;
 }
 
 /**
@@ -130,17 +167,20 @@ export const transformerArchitecture: ArchitectureDef = {
   takesVariant: true,
   defaultSeq: model => model.contextLength ?? 2048,
   evaluate(model: ModelPreset, w: Workload, override: ResolvedVariant | undefined): ModelCost {
-    const schedule = model.schedule ?? [{repeat: model.layers, variant: model.variant}];
-    const groups = schedule.map(entry =>
-      transformerLayer(
-        layerSpec(model, entry),
+    const groups = scheduleGroups(model).map(({entry, repeat, moe}) => {
+      const spec = layerSpec(model, entry);
+      if (!moe) spec.moe = undefined;
+      const group = transformerLayer(
+        spec,
         w.seq,
         w.causal,
         w,
         override ?? cachedVariant(entry.variant),
-        entry.repeat,
-      ),
-    );
+        repeat,
+      );
+      if (model.moe) group.label += moe ? ' · moe' : ' · dense ffn';
+      return group;
+    });
     const tokens = groups[0]?.tokens ?? w.seq;
     const {extras, params} = embeddingAndHead(model, tokens, w);
     return {groups, extras, extraParams: params};

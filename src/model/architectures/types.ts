@@ -31,6 +31,8 @@ export interface LayerGroup {
   components: LayerComponent[];
   /** Weights of one layer (parameter count). */
   params: number;
+  /** Of those, weights a token does not use: the routed experts it does not select (MoE). */
+  inactiveParams?: number;
   /** State one layer keeps between decode steps (KV cache, recurrent state), whole batch, bytes. */
   cacheBytes: number;
   /**
