@@ -105,10 +105,13 @@ export interface GpuMemory {
  * outside the layers (vocabulary-parallel embedding and LM head) / tp, all on that stage
  * (conservative: the first and last stages each hold one end); KV heads ⌈h_kv/tp⌉ of the stage's
  * layers, 1/cp of the tokens; the largest transient working set / tp (its columns split).
+ * Routed experts of a MoE model: / ep with expert parallelism (whole experts per rank), else / tp.
  */
 export function gpuMemory(
   total: {
     layerWeightsBytes: number;
+    /** Of the layer weights, the routed experts (mixture of experts): split over ep ranks, not tp. */
+    routedWeightsBytes: number;
     outsideWeightsBytes: number;
     kvCacheBytes: number;
     transientBytes: number;
@@ -117,8 +120,11 @@ export function gpuMemory(
   p: Parallelism,
 ): GpuMemory {
   const stage = stageShare(shape.layers, p.pp);
+  // With EP each rank holds whole experts, 1/ep of them (GShard); without it TP splits each expert.
+  const routed = (total.routedWeightsBytes * stage) / (p.ep > 1 ? p.ep : p.tp);
+  const dense = total.layerWeightsBytes - total.routedWeightsBytes;
   return {
-    weightsBytes: (total.layerWeightsBytes * stage + total.outsideWeightsBytes) / p.tp,
+    weightsBytes: (dense * stage + total.outsideWeightsBytes) / p.tp + routed,
     kvCacheBytes: (total.kvCacheBytes * kvHeadShare(shape.kvHeads, p.tp) * stage) / p.cp,
     transientBytes: total.transientBytes / p.tp,
   };
@@ -137,13 +143,20 @@ export interface ComponentShare {
   bytes: number;
 }
 
+/** The routed-expert component of a MoE layer (src/model/architectures/moe.ts). */
+export const ROUTED_EXPERTS = 'experts';
+
 export function componentShare(
-  c: Pick<ScopedComponent, 'part' | 'core'>,
+  c: Pick<ScopedComponent, 'part' | 'core' | 'name'>,
   kvHeads: number,
   p: Parallelism,
   decode: boolean,
 ): ComponentShare {
   const cp = decode && !c.core ? 1 : p.cp;
+  // EP groups span ep/tp replicas (ep = tp × k, as vLLM forms them from TP × DP ranks): a rank runs
+  // its experts' share of the assignments of all of them — 1/tp of its own replica's work — and
+  // reads the weights of 1/ep of the experts.
+  if (p.ep > 1 && c.name === ROUTED_EXPERTS) return {flops: 1 / (p.tp * cp), bytes: 1 / (p.ep * cp)};
   if (c.part === 'norm' || c.part === 'embedding') return {flops: 1 / cp, bytes: 1 / cp};
   if (c.core) return {flops: 1 / (p.tp * cp), bytes: kvHeadShare(kvHeads, p.tp) / cp};
   return {flops: 1 / (p.tp * cp), bytes: 1 / (p.tp * cp)};

@@ -12,6 +12,7 @@ import {evaluate} from '../model/engine.js';
 import {reserveBytes} from '../model/memory.js';
 import {
   allReduceSeconds,
+  allToAllSeconds,
   gpuComponentSeconds,
   gpuMemory,
   groupLink,
@@ -185,7 +186,9 @@ export function resolveParallelism(
       {path: ['tp'], hint: `Valid: ${divisors(heads).join(', ')}.`},
     );
   }
-  if (tp > kvHeads) {
+  if (model.mla) {
+    // No KV-head rule: the latent cache is not split by heads.
+  } else if (tp > kvHeads) {
     if (tp % kvHeads !== 0) {
       throw new InvalidInputError(
         `--tp ${tp} is neither a divisor nor a multiple of the ${kvHeads} KV heads of ${model.id}: KV heads are split or replicated whole`,
@@ -218,13 +221,33 @@ export function resolveParallelism(
       },
     );
   }
-  if (ep > 1 && !(model as {moe?: unknown}).moe) {
+  if (ep > 1 && !model.moe) {
     throw new InvalidInputError(
       `--ep ${ep} needs a mixture-of-experts model; ${model.id} has no routed experts`,
-      {
-        path: ['ep'],
-        hint: 'Drop --ep, or pick a mixture-of-experts model.',
-      },
+      {path: ['ep'], hint: 'Drop --ep, or pick a mixture-of-experts model.'},
+    );
+  }
+  if (model.moe && model.moe.experts % ep !== 0) {
+    throw new InvalidInputError(
+      `--ep ${ep} does not divide the ${model.moe.experts} routed experts of ${model.id}: each expert-parallel rank holds whole experts`,
+      {path: ['ep'], hint: `Valid: ${divisors(model.moe.experts).join(', ')}.`},
+    );
+  }
+  if (ep > 1 && ep % tp !== 0) {
+    throw new InvalidInputError(
+      `--ep ${ep} is not a multiple of --tp ${tp}: expert-parallel groups are whole tensor-parallel groups (ep = tp × data-parallel ranks)`,
+      {path: ['ep'], hint: `Use --ep ${tp}, ${2 * tp}, … up to --gpus.`},
+    );
+  }
+  if (ep > gpus) {
+    throw new InvalidInputError(`--ep ${ep} exceeds --gpus ${gpus}: each expert-parallel rank is a GPU`, {
+      path: ['ep'],
+      hint: `Use --ep ${gpus} or fewer, or more GPUs.`,
+    });
+  }
+  if (model.mla && tp > 1) {
+    warnings.push(
+      `${model.id} caches one shared latent per token (multi-head latent attention): every tensor-parallel rank keeps the whole cache`,
     );
   }
   const microBatches = intFlag(flags, 'micro-batches') ?? pp;
@@ -317,6 +340,9 @@ interface Setup {
   kvHeads: number;
   heads: number;
   headDim: number;
+  /** Mixture of experts: layers with routed experts, and experts each token picks. */
+  moeLayers: number;
+  activeExperts: number;
 }
 
 /**
@@ -353,6 +379,14 @@ export function stepTime(s: Setup, phase: 'prefill' | 'decode', seq: number, bat
   const L = model.layers;
   // Megatron-LM §3: one all-reduce after attention and one after the FFN, per layer, forward.
   const tensorParallelSeconds = 2 * L * allReduceSeconds(actBytes, p.tp, groupLink(s.topo, p.tp));
+  // EP (GShard; DeepSeek-V3 §3.2): dispatch each token to its k experts' ranks and combine them back.
+  const expertParallelSeconds =
+    p.ep > 1
+      ? // Each TP rank dispatches 1/tp of its replica's tokens, k copies each.
+        2 *
+        s.moeLayers *
+        allToAllSeconds((tokens * s.activeExperts * d * w.bytes) / p.tp, p.ep, groupLink(s.topo, p.ep))
+      : 0;
   let contextParallelSeconds = 0;
   if (p.cp > 1) {
     const link = groupLink(s.topo, p.cp, p.tp);
@@ -374,7 +408,8 @@ export function stepTime(s: Setup, phase: 'prefill' | 'decode', seq: number, bat
     bandwidthSeconds +
     engineOverheadSeconds +
     tensorParallelSeconds +
-    contextParallelSeconds;
+    contextParallelSeconds +
+    expertParallelSeconds;
   const sends = (p.pp - 1) * sendSeconds(actBytes, groupLink(s.topo, p.pp, p.tp * p.cp));
   // Prefill fills and drains the pipeline: (m + p − 1) stage slots (GPipe, Huang et al. 2019 §2.2).
   // Decode runs continuously: with m ≥ p micro-batches every stage is busy and a sequence steps
@@ -392,7 +427,7 @@ export function stepTime(s: Setup, phase: 'prefill' | 'decode', seq: number, bat
     pipelineSendSeconds: sends,
     pipelineBubbleSeconds: Math.max(0, seconds - busy - sends),
     contextParallelSeconds: contextParallelSeconds * scale,
-    expertParallelSeconds: 0,
+    expertParallelSeconds: expertParallelSeconds * scale,
     bound: 'compute',
   };
   br.bound = stepBound(br);
@@ -431,9 +466,16 @@ export function serveOne(
   const one = evaluate(model, atSeq(s.prefillBase, input, 1), s.variant, {scoped: false});
   const outside = one.cost.extraParams;
   const w = s.prefillBase;
+  const moe = model.moe;
+  // Routed experts: the unused (E − k) of each MoE layer's E, scaled back to all E.
+  const routedParams =
+    moe && moe.experts > moe.active
+      ? ((one.params - one.activeParams) * moe.experts) / (moe.experts - moe.active)
+      : 0;
   const mem = gpuMemory(
     {
       layerWeightsBytes: (one.params - outside) * w.weightBytes,
+      routedWeightsBytes: routedParams * w.weightBytes,
       outsideWeightsBytes: outside * (w.embeddingBytes ?? w.weightBytes),
       kvCacheBytes: 0,
       transientBytes: one.peakTransientBytes,
@@ -569,8 +611,11 @@ export async function runServe(flags: ServeFlags): Promise<ServeQuery> {
         prefillBase: {...base, mode: 'prefill', causal: true},
         decodeBase: {...base, mode: 'decode', causal: true},
         heads,
-        kvHeads: model.kvHeads ?? heads,
+        // A latent (MLA) cache is one per token, shared by the heads: every TP rank keeps it whole.
+        kvHeads: model.mla ? 1 : (model.kvHeads ?? heads),
         headDim: model.headDim ?? Math.floor(model.dModel / heads),
+        moeLayers: model.moe ? model.layers - model.moe.denseLayers : 0,
+        activeExperts: model.moe?.active ?? 0,
       };
       const row = serveOne(setup, {input, output}, {concurrency, maxTpotSeconds, maxTtftSeconds});
       row.kv.dtype = ctx.workload.kvDtype;

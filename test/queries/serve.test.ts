@@ -1,6 +1,10 @@
+import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {InvalidInputError} from '../../src/errors.js';
+import {resolveModel, resolveWorkload} from '../../src/inputs.js';
+import {evaluate} from '../../src/model/engine.js';
 import {allReduceSeconds, allToAllSeconds, kvHeadShare, ringOverlapTokens} from '../../src/model/parallel.js';
+import {atSeq} from '../../src/model/workload.js';
 import {runServe, type ServeFlags, type ServeRow} from '../../src/queries/serve.js';
 
 async function row(flags: ServeFlags): Promise<ServeRow> {
@@ -163,4 +167,30 @@ test('engine overhead is its own term: eager launches cost more than a CUDA grap
   t.true(graphs.decode!.engineOverheadSeconds > 0);
   t.true(eager.decode!.engineOverheadSeconds > graphs.decode!.engineOverheadSeconds);
   t.true(eager.tpotSeconds! > graphs.tpotSeconds!);
+});
+
+const MIXTRAL = fileURLToPath(new URL('../../../test/fixtures/models/mixtral-8x7b.json', import.meta.url));
+
+test('MoE with --ep 8: each GPU holds 1/8 of the routed experts, and the all-to-all shows in latency', async t => {
+  const model = resolveModel({'model-file': MIXTRAL});
+  const e = evaluate(model, atSeq(resolveWorkload({}, model).base, 1), undefined, {scoped: false});
+  // Routed experts: 32 layers · 8 experts · 3 · 4096 · 14336 parameters, 2 bytes each.
+  const routedBytes = 32 * 8 * 3 * 4096 * 14336 * 2;
+  t.is(((e.params - e.activeParams) * 8) / 6, routedBytes / 2);
+  const at = (flags: ServeFlags) => row({'model-file': MIXTRAL, gpus: '8', concurrency: '16', ...flags});
+  const single = await row({'model-file': MIXTRAL, concurrency: '16', weights: 'bf16'});
+  const ep = await at({tp: '1', ep: '8'});
+  t.is(ep.parallelism.dp, 8);
+  t.is(single.memory.weightsBytes - ep.memory.weightsBytes, (routedBytes * 7) / 8);
+  t.true(ep.decode!.expertParallelSeconds > 0);
+  t.true(ep.prefill!.expertParallelSeconds > 0);
+  const tp8 = await at({});
+  const tp8ep8 = await at({ep: '8'});
+  t.is(tp8.decode!.expertParallelSeconds, 0);
+  t.is(tp8ep8.memory.weightsBytes, tp8.memory.weightsBytes);
+  t.is(tp8ep8.decode!.seconds, tp8.decode!.seconds + tp8ep8.decode!.expertParallelSeconds);
+  t.is(
+    (await t.throwsAsync(at({ep: '3'})))?.message,
+    '--ep 3 does not divide the 8 routed experts of mixtral-8x7b: each expert-parallel rank holds whole experts',
+  );
 });
