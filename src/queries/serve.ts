@@ -302,6 +302,15 @@ export function resolveTopology(flags: ServeFlags, hw: ResolvedHardware, gpus: n
     if (!links) throw needLinks('PCIe');
     fast = {kind: 'pcie', bytesPerSec: links.pcieBytesPerSec, latencySeconds: LINK_LATENCY_SECONDS.pcie};
   } else {
+    if (!/^[\d.]/.test(choice)) {
+      throw new InvalidInputError(
+        `--interconnect '${choice}' is not a link: use nvlink, pcie or a bandwidth`,
+        {
+          path: ['interconnect'],
+          hint: 'e.g. --interconnect pcie, or --interconnect 450GB/s (per GPU, per direction).',
+        },
+      );
+    }
     fast = {
       kind: 'custom',
       bytesPerSec: parseBandwidth(choice, 'interconnect'),

@@ -123,6 +123,14 @@ test('what-ifs that contradict the model exit 2 naming the rule', async t => {
       ?.message,
     'l4 states no NVLink bandwidth',
   );
+  t.is(
+    (await t.throwsAsync(row({model: 'llama-3.1-8b', gpus: '2', interconnect: 'nvlnk'})))?.message,
+    "--interconnect 'nvlnk' is not a link: use nvlink, pcie or a bandwidth",
+  );
+  t.is(
+    (await t.throwsAsync(row({model: 'llama-3.1-8b', gpus: '16', hardware: ['l40s']})))?.message,
+    'l40s states no network between nodes, and --nodes 2 needs one',
+  );
 });
 
 test('KV heads fewer than TP ranks are replicated, with a warning', async t => {
