@@ -198,14 +198,24 @@ export function parseWeightFormat(text: string, flag: string): WeightFormat {
   return weightFormat(def.id, parseInteger(m[1], flag, {min: 1}));
 }
 
+/**
+ * The default of `--weights` a model's checkpoint sets: its own format (`weightFormat`) where that
+ * is quantised — fp8, mxfp4, int4, nf4 … (gpt-oss's mxfp4 experts, DeepSeek-V3's fp8). A plain
+ * float checkpoint (bf16, fp16, fp32) follows --dtype, as engines cast it on load (vLLM
+ * `dtype=auto` serves fp32 checkpoints in fp16); a format attncap does not know is ignored.
+ */
+export function checkpointFormat(model: ModelPreset): string | undefined {
+  const own = (model as {weightFormat?: string}).weightFormat;
+  const def = own === undefined ? undefined : WEIGHT_FORMATS[own];
+  return def && (!def.float || def.id === 'fp8') ? own : undefined;
+}
+
 export function resolveWorkload(flags: WorkloadFlags, model: ModelPreset): ResolvedWorkload {
   const dtype = (flags.dtype ?? 'bf16') as Dtype;
   const kvDtype = flags['kv-dtype'] ?? dtype;
   const {profile, accounting} = resolveAccounting(flags);
   const mode = (flags.mode ?? 'prefill') as Mode;
-  // A checkpoint's own format (e.g. gpt-oss's mxfp4) is the model's default.
-  const ownFormat = (model as {weightFormat?: string}).weightFormat;
-  const weights = parseWeightFormat(flags.weights ?? ownFormat ?? dtype, 'weights');
+  const weights = parseWeightFormat(flags.weights ?? checkpointFormat(model) ?? dtype, 'weights');
   const embeddingWeights = parseWeightFormat(flags['embedding-weights'] ?? dtype, 'embedding-weights');
   if (mode === 'train' && !weights.float) {
     throw new InvalidInputError(

@@ -76,3 +76,14 @@ test('a paged KV cache holds whole blocks per sequence', t => {
   t.is(cache('16', 1008), cache('1', 1008));
   t.is(cache('16', 1009), cache('1', 1024));
 });
+
+test("a quantised checkpoint's own format is the default of --weights; float checkpoints follow --dtype", t => {
+  const base = resolveModel({model: 'llama-3.1-8b'});
+  const withFormat = (weightFormat: string) => ({...base, weightFormat}) as typeof base;
+  t.is(resolveWorkload({}, withFormat('mxfp4')).weights.label, 'mxfp4');
+  t.is(resolveWorkload({}, withFormat('fp8')).base.weightBytes, 1);
+  t.is(resolveWorkload({}, withFormat('int4')).weights.label, 'int4 g=128');
+  t.is(resolveWorkload({}, withFormat('fp32')).weights.label, 'bf16');
+  t.is(resolveWorkload({}, withFormat('int3')).weights.label, 'bf16');
+  t.is(resolveWorkload({weights: 'bf16'}, withFormat('mxfp4')).weights.label, 'bf16');
+});
