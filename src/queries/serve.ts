@@ -352,6 +352,7 @@ interface Setup {
   /** Mixture of experts: layers with routed experts, and experts each token picks. */
   moeLayers: number;
   activeExperts: number;
+  kvDtype: string;
 }
 
 /**
@@ -548,7 +549,7 @@ export function serveOne(
       kvRoomBytes,
     },
     kv: {
-      dtype: '',
+      dtype: s.kvDtype,
       blockTokens: block,
       blockBytes,
       blocks,
@@ -625,10 +626,9 @@ export async function runServe(flags: ServeFlags): Promise<ServeQuery> {
         headDim: model.headDim ?? Math.floor(model.dModel / heads),
         moeLayers: model.moe ? model.layers - model.moe.denseLayers : 0,
         activeExperts: model.moe?.active ?? 0,
+        kvDtype: ctx.workload.kvDtype,
       };
-      const row = serveOne(setup, {input, output}, {concurrency, maxTpotSeconds, maxTtftSeconds});
-      row.kv.dtype = ctx.workload.kvDtype;
-      rows.push(row);
+      rows.push(serveOne(setup, {input, output}, {concurrency, maxTpotSeconds, maxTtftSeconds}));
     }
   }
   return {
