@@ -9,8 +9,8 @@ import {resolveModel, resolveWorkload} from '../src/inputs.js';
 import {layerSpec, transformerLayer} from '../src/model/architectures/transformer.js';
 import {resolveVariant} from '../src/model/variants/index.js';
 import {atSeq} from '../src/model/workload.js';
-import {resolveCapacity} from '../src/queries/capacity.js';
 import {solveOne} from '../src/queries/max-seq.js';
+import {resolveScenario} from '../src/scenario/resolve.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
@@ -182,7 +182,7 @@ rows.push({
 });
 
 // In-process: layer-cost evaluations per second in one thread.
-const model = resolveModel({model: 'llama-3.1-8b'});
+const model = resolveModel({preset: 'llama-3.1-8b'});
 const w = resolveWorkload({}, model).base;
 const variant = resolveVariant('flash');
 const spec = layerSpec(model);
@@ -192,7 +192,7 @@ bench.add('layer cost', () => {
   n = n === 65536 ? 1024 : n + 1;
   transformerLayer(spec, n, true, atSeq(w, n), variant, 1);
 });
-const ctx = await resolveCapacity({model: 'llama-3.1-8b', hardware: ['h100-sxm'], variant: ['flash']});
+const ctx = await resolveScenario({model: 'llama-3.1-8b', hardware: 'h100-sxm', variant: 'flash'});
 bench.add('max-seq solve', () => {
   solveOne(ctx, ctx.variants[0], ctx.hardware[0], {solve: 'seq', seq: 0});
 });

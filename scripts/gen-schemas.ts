@@ -7,6 +7,7 @@ import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {z} from 'zod';
+import {scenarioSchema} from '../src/scenario/schema.js';
 import {capacityFileSchema} from '../src/schema/capacity.js';
 import {envelopeSchema, RESULT_SCHEMAS} from '../src/schema/output.js';
 import {hardwarePresetSchema, modelPresetSchema} from '../src/schema/presets.js';
@@ -21,6 +22,7 @@ function schemas(): Record<string, z.ZodType> {
     'model-preset': modelPresetSchema,
     profile: profileSchema,
     'capacity-file': capacityFileSchema,
+    scenario: scenarioSchema,
   };
   for (const [command, result] of Object.entries(RESULT_SCHEMAS)) {
     files[`output-${command.replaceAll(':', '-')}`] = envelopeSchema(command.replaceAll(':', ' '), result);

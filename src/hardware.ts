@@ -11,24 +11,29 @@ import {loadHardware, loadHardwareFile} from './presets/load.js';
 import {packageRoot} from './presets/paths.js';
 import {matrixPeak} from './presets/peaks.js';
 import {parseDataFile} from './presets/validate.js';
+import {type Warning, warning} from './scenario/warnings.js';
 import type {Dtype, HardwarePreset} from './schema/presets.js';
 import {type DeviceRates, type Profile, profileSchema, ratesFromProfile} from './schema/profile.js';
-import {parseBandwidth, parseBytes, parseFlopsRate, parseFraction} from './units.js';
 
 export const DEFAULT_HARDWARE = ['rtx-3090', 'a100-40gb', 'a100-80gb', 'h100-sxm'];
 /** SPEC §4.4: default fraction of capacity kept free beyond the runtime reserve. */
 export const DEFAULT_MEMORY_RESERVE = 0.1;
 
-export interface HardwareFlags {
-  hardware?: string[];
-  'hardware-file'?: string;
-  'peak-flops'?: string;
-  bandwidth?: string;
-  memory?: string;
-  'memory-reserve'?: string;
-  usable?: string;
-  'memory-utilization'?: string;
-  profile?: string;
+/** The devices of a scenario, with units already parsed (src/scenario/resolve.ts). */
+export interface HardwareInput {
+  /** Preset ids, or `local` (this machine's calibration profile). Default: the command's list. */
+  ids?: string[];
+  /** A hardware file, or a device given inline: used instead of preset ids. */
+  file?: string;
+  inline?: HardwarePreset;
+  /** What-ifs applied to every device. */
+  peakFlopsPerSec?: number;
+  bandwidthBytesPerSec?: number;
+  memoryBytes?: number;
+  /** Fraction of capacity kept free beyond the runtime reserve (default 0.1). */
+  memoryReserveFraction?: number;
+  /** Calibration profile for `local`. */
+  profilePath?: string;
 }
 
 export interface ResolvedHardware {
@@ -50,24 +55,27 @@ export interface ResolvedHardware {
   profileSource: string;
   /** Multi-GPU links (docs/parallelism.md); undefined for `local` and files without them. */
   links?: HardwarePreset['links'];
-  warnings: string[];
+  warnings: Warning[];
 }
 
 /** Dense matrix peak of a preset for a dtype (fallbacks: src/presets/peaks.ts), with a warning on fallback. */
-function dtypePeak(hw: HardwarePreset, dtype: Dtype, warnings: string[]): number {
+function dtypePeak(hw: HardwarePreset, dtype: Dtype, warnings: Warning[]): number {
   const peak = matrixPeak(hw, dtype);
   if (peak.fallback) {
     warnings.push(
-      `${hw.id} has no ${dtype} matrix peak: ${dtype} matrix products are costed at its ${peak.dtype} rate`,
+      warning(
+        'dtype-fallback',
+        `${hw.id} has no ${dtype} matrix peak: ${dtype} matrix products are costed at its ${peak.dtype} rate`,
+      ),
     );
   }
   return peak.flopsPerSec;
 }
 
 /** The shipped efficiency profile of a preset: calibration/<id>.json, or calibration/default.json. */
-const profiles = new Map<string, {profile: Profile; source: string}>();
+const profiles = new Map<string, {profile: Profile; source: string; own: boolean}>();
 
-export function presetProfile(id: string): {profile: Profile; source: string} {
+export function presetProfile(id: string): {profile: Profile; source: string; own: boolean} {
   const hit = profiles.get(id);
   if (hit) return hit;
   const loaded = readPresetProfile(id);
@@ -75,16 +83,21 @@ export function presetProfile(id: string): {profile: Profile; source: string} {
   return loaded;
 }
 
-function readPresetProfile(id: string): {profile: Profile; source: string} {
-  const own = join(packageRoot, 'calibration', `${id}.json`);
-  const path = existsSync(own) ? own : join(packageRoot, 'calibration', 'default.json');
+function readPresetProfile(id: string): {profile: Profile; source: string; own: boolean} {
+  const ownPath = join(packageRoot, 'calibration', `${id}.json`);
+  const own = existsSync(ownPath);
+  const path = own ? ownPath : join(packageRoot, 'calibration', 'default.json');
   const label = path.slice(packageRoot.length + 1);
-  return {profile: parseDataFile(readFileSync(path, 'utf8'), label, profileSchema) as Profile, source: label};
+  return {
+    profile: parseDataFile(readFileSync(path, 'utf8'), label, profileSchema) as Profile,
+    source: label,
+    own,
+  };
 }
 
-function withOverrides(hw: HardwarePreset, flags: HardwareFlags): HardwarePreset {
-  if (!flags.memory) return hw;
-  const memoryBytes = parseBytes(flags.memory, 'memory');
+function withOverrides(hw: HardwarePreset, input: HardwareInput): HardwarePreset {
+  if (input.memoryBytes === undefined) return hw;
+  const memoryBytes = input.memoryBytes;
   return {...hw, memoryBytes, memoryMarketedGB: memoryBytes / 2 ** 30};
 }
 
@@ -96,46 +109,43 @@ export async function loadLocalProfile(
   return store.loadProfileForPrediction(path);
 }
 
-/** One resolved device per `--hardware` (or `--hardware-file`), for the given compute dtype. */
+/** One resolved device per preset id (or the file / inline device), for the given compute dtype. */
 export async function resolveHardware(
-  flags: HardwareFlags,
+  input: HardwareInput,
   dtype: Dtype,
   defaults: string[] = DEFAULT_HARDWARE,
 ): Promise<ResolvedHardware[]> {
-  const usable = flags['memory-utilization'] !== undefined ? 'memory-utilization' : 'usable';
-  const reserve =
-    flags[usable] !== undefined
-      ? 1 - parseFraction(flags[usable] as string, usable, {allowOne: true})
-      : flags['memory-reserve'] !== undefined
-        ? parseFraction(flags['memory-reserve'], 'memory-reserve')
-        : DEFAULT_MEMORY_RESERVE;
-  const ids = flags['hardware-file']
-    ? []
-    : flags.hardware && flags.hardware.length > 0
-      ? flags.hardware
-      : defaults;
+  const reserve = input.memoryReserveFraction ?? DEFAULT_MEMORY_RESERVE;
+  const own = input.file !== undefined || input.inline !== undefined;
+  const ids = own ? [] : input.ids && input.ids.length > 0 ? input.ids : defaults;
   const out: ResolvedHardware[] = [];
-  const presets: HardwarePreset[] = flags['hardware-file'] ? [loadHardwareFile(flags['hardware-file'])] : [];
+  const presets: HardwarePreset[] = [];
+  if (input.file !== undefined) presets.push(loadHardwareFile(input.file));
+  if (input.inline !== undefined) presets.push(input.inline);
   for (const id of ids) {
     if (id === 'local') {
-      out.push(await resolveLocal(flags, reserve));
+      out.push(await resolveLocal(input, reserve));
       continue;
     }
     presets.push(loadHardware(id));
   }
   for (const preset of presets) {
-    const hw = withOverrides(preset, flags);
-    const warnings: string[] = [];
+    const hw = withOverrides(preset, input);
+    const warnings: Warning[] = [];
     const peaks: Peaks = {
-      matrixFlopsPerSec: flags['peak-flops']
-        ? parseFlopsRate(flags['peak-flops'], 'peak-flops')
-        : dtypePeak(hw, dtype, warnings),
+      matrixFlopsPerSec: input.peakFlopsPerSec ?? dtypePeak(hw, dtype, warnings),
       vectorFlopsPerSec: hw.vectorFlopsPerSec,
-      bandwidthBytesPerSec: flags.bandwidth
-        ? parseBandwidth(flags.bandwidth, 'bandwidth')
-        : hw.bandwidthBytesPerSec,
+      bandwidthBytesPerSec: input.bandwidthBytesPerSec ?? hw.bandwidthBytesPerSec,
     };
-    const {profile, source} = presetProfile(hw.id);
+    const {profile, source, own: calibrated} = presetProfile(hw.id);
+    if (!calibrated) {
+      warnings.push(
+        warning(
+          'default-calibration',
+          `${hw.id} has no shipped efficiency profile: its latencies use ${source}, the generic efficiencies (docs/calibration-presets.md)`,
+        ),
+      );
+    }
     out.push({
       id: hw.id,
       name: hw.name,
@@ -158,8 +168,8 @@ export async function resolveHardware(
   return out;
 }
 
-async function resolveLocal(flags: HardwareFlags, reserve: number): Promise<ResolvedHardware> {
-  const {profile, source} = await loadLocalProfile(flags.profile);
+async function resolveLocal(input: HardwareInput, reserve: number): Promise<ResolvedHardware> {
+  const {profile, source} = await loadLocalProfile(input.profilePath);
   if (!profile.peaks || !profile.device) {
     throw new InvalidInputError(`${source} is not a device profile`, {
       path: ['profile'],
@@ -167,16 +177,12 @@ async function resolveLocal(flags: HardwareFlags, reserve: number): Promise<Reso
     });
   }
   const peaks: Peaks = {
-    matrixFlopsPerSec: flags['peak-flops']
-      ? parseFlopsRate(flags['peak-flops'], 'peak-flops')
-      : profile.peaks.matrixFlopsPerSec,
+    matrixFlopsPerSec: input.peakFlopsPerSec ?? profile.peaks.matrixFlopsPerSec,
     vectorFlopsPerSec: profile.peaks.vectorFlopsPerSec,
-    bandwidthBytesPerSec: flags.bandwidth
-      ? parseBandwidth(flags.bandwidth, 'bandwidth')
-      : profile.peaks.bandwidthBytesPerSec,
+    bandwidthBytesPerSec: input.bandwidthBytesPerSec ?? profile.peaks.bandwidthBytesPerSec,
   };
   // CPU backends compute in host memory: the machine's memory is the capacity.
-  const capacityBytes = flags.memory ? parseBytes(flags.memory, 'memory') : profile.device.memoryBytes;
+  const capacityBytes = input.memoryBytes ?? profile.device.memoryBytes;
   return {
     id: 'local',
     name: `this machine (${profile.device.backend}: ${profile.device.adapter ?? profile.device.cpuModel})`,

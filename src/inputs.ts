@@ -27,69 +27,90 @@ import {parseInteger, parseSeqList} from './units.js';
 
 export const DEFAULT_MODEL = 'gpt2-small';
 
-export interface ModelFlags {
-  model?: string;
-  'model-file'?: string;
-  'd-model'?: string;
-  heads?: string;
-  'kv-heads'?: string;
-  'head-dim'?: string;
-  layers?: string;
-  'd-ff'?: string;
-  vocab?: string;
-}
-
-export interface WorkloadFlags {
-  batch?: string;
-  dtype?: string;
-  'kv-dtype'?: string;
-  mode?: string;
-  causal?: boolean;
-  recompute?: string;
-  scope?: string;
-  assumptions?: string;
-  'flops-per-mac'?: string;
-  'softmax-ops'?: string;
-  'count-masked'?: boolean;
-  weights?: string;
-  'embedding-weights'?: string;
-  'kv-block'?: string;
-}
-
 export type AssumptionProfile = 'detailed' | 'textbook';
 
+/** Overrides of a model's shape, already parsed to integers. */
+export interface ShapeOverrides {
+  dModel?: number;
+  heads?: number;
+  kvHeads?: number;
+  headDim?: number;
+  layers?: number;
+  dFf?: number;
+  vocab?: number;
+}
+
+/** Where the model comes from: a preset, a file or an object, or (none) the overrides alone. */
+export interface ModelSource {
+  preset?: string;
+  file?: string;
+  inline?: ModelPreset;
+  overrides?: ShapeOverrides;
+  /**
+   * A new d without a new head count keeps 64-channel heads where it can (complexity and
+   * crossover ask about width, not about one model's head count).
+   */
+  reheadOnWiden?: boolean;
+}
+
+/** Display names of the overridable fields, as the model's label shows them. */
+const OVERRIDE_NAMES: Record<keyof ShapeOverrides, string> = {
+  dModel: 'd_model',
+  heads: 'heads',
+  kvHeads: 'kv_heads',
+  headDim: 'head_dim',
+  layers: 'layers',
+  dFf: 'd_ff',
+  vocab: 'vocab',
+};
+
+/** `llama-3.1-8b`, or `llama-3.1-8b (d_model=2048, layers=16)` when the shape was changed. */
+export function modelLabel(id: string, overrides: ShapeOverrides | undefined): string {
+  const parts = Object.entries(overrides ?? {})
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${OVERRIDE_NAMES[k as keyof ShapeOverrides]}=${v}`);
+  return parts.length === 0 || id === 'custom' ? id : `${id} (${parts.join(', ')})`;
+}
+
+/** A head count dividing d with heads as close to 64 channels as d allows. */
+export function headsFor(dModel: number): number {
+  const target = Math.max(1, Math.round(dModel / 64));
+  for (let delta = 0; delta <= target; delta++) {
+    if (target - delta >= 1 && dModel % (target - delta) === 0) return target - delta;
+    if (dModel % (target + delta) === 0) return target + delta;
+  }
+  return 1;
+}
+
 /**
- * The model to evaluate: a preset or file, with flag overrides applied. Without --model or
- * --model-file, --d-model/--heads/--layers describe a plain transformer; with none of them, the
- * default model (gpt2-small).
+ * The model to evaluate: a preset, file or inline model with the overrides applied. Without any,
+ * dModel and layers describe a plain transformer; with none of them, the default model.
  */
-export function resolveModel(flags: ModelFlags): ModelPreset {
-  const int = (key: keyof ModelFlags) =>
-    flags[key] === undefined ? undefined : parseInteger(flags[key] as string, key);
-  const overrides = {
-    dModel: int('d-model'),
-    heads: int('heads'),
-    kvHeads: int('kv-heads'),
-    headDim: int('head-dim'),
-    layers: int('layers'),
-    dFf: int('d-ff'),
-    vocab: int('vocab'),
-  };
+export function resolveModel(source: ModelSource): ModelPreset {
+  const overrides = {...(source.overrides ?? {})};
   let base: ModelPreset;
-  if (flags['model-file']) base = loadModelFile(flags['model-file']);
-  else if (flags.model) base = loadModel(flags.model);
+  if (source.inline) base = source.inline;
+  else if (source.file) base = loadModelFile(source.file);
+  else if (source.preset) base = loadModel(source.preset);
   else if (overrides.dModel !== undefined && overrides.layers !== undefined) {
     base = modelPresetSchema.parse({
       id: 'custom',
-      name: 'custom transformer (from flags)',
+      name: 'custom transformer (from the scenario)',
       architecture: 'transformer',
       dModel: overrides.dModel,
-      heads: overrides.heads ?? Math.max(1, Math.round(overrides.dModel / 64)),
+      heads: overrides.heads ?? headsFor(overrides.dModel),
       layers: overrides.layers,
       causal: true,
-      sources: [{title: 'command-line flags'}],
+      sources: [{title: 'the scenario (flags or file)'}],
     });
   } else base = loadModel(DEFAULT_MODEL);
+  if (
+    source.reheadOnWiden &&
+    overrides.dModel !== undefined &&
+    overrides.heads === undefined &&
+    overrides.headDim === undefined
+  )
+    overrides.heads = headsFor(overrides.dModel);
 
   const model: ModelPreset = {...base};
   const reshaped = overrides.dModel !== undefined || overrides.heads !== undefined;
@@ -101,20 +122,16 @@ export function resolveModel(flags: ModelFlags): ModelPreset {
     model.heads = overrides.heads;
   }
   if (overrides.kvHeads !== undefined) model.kvHeads = overrides.kvHeads;
-  // A stated head_dim is read, never derived (SPEC §4.3) — unless the user reshaped d or h.
+  // A stated head_dim is read, never derived (docs/architectures.md) — unless the user reshaped d or h.
   if (overrides.headDim !== undefined) model.headDim = overrides.headDim;
   else if (reshaped && model.heads) model.headDim = undefined;
-  if (overrides.layers !== undefined) {
-    model.layers = overrides.layers;
-    if (model.schedule) model.schedule = undefined; // an explicit layer count replaces a mixed schedule
-  }
+  if (overrides.layers !== undefined) model.layers = overrides.layers;
   if (overrides.dFf !== undefined) model.dFf = overrides.dFf;
   else if (overrides.dModel !== undefined && base.dFf === 4 * base.dModel) model.dFf = 4 * model.dModel;
   if (overrides.vocab !== undefined) model.vocab = overrides.vocab;
   checkHeads(model);
   return model;
 }
-
 function checkHeads(model: ModelPreset): void {
   const {heads, kvHeads, headDim, dModel} = model;
   if (heads === undefined) return;
@@ -141,20 +158,6 @@ function checkHeads(model: ModelPreset): void {
 function largestDivisorAtMost(n: number, cap: number): number {
   for (let k = Math.min(n, cap); k > 1; k--) if (n % k === 0) return k;
   return 1;
-}
-
-/** The accounting switches: the profile's, then each explicit switch (SPEC §5). */
-export function resolveAccounting(flags: WorkloadFlags): {
-  profile: AssumptionProfile;
-  accounting: Accounting;
-} {
-  const profile = (flags.assumptions ?? 'detailed') as AssumptionProfile;
-  const accounting: Accounting = {...(profile === 'textbook' ? TEXTBOOK_ACCOUNTING : DETAILED_ACCOUNTING)};
-  if (flags['flops-per-mac'] !== undefined) accounting.flopsPerMac = Number(flags['flops-per-mac']);
-  if (flags['softmax-ops'] !== undefined)
-    accounting.softmaxOps = parseInteger(flags['softmax-ops'], 'softmax-ops', {min: 0});
-  if (flags['count-masked'] !== undefined) accounting.countMasked = flags['count-masked'];
-  return {profile, accounting};
 }
 
 export interface ResolvedWorkload {
@@ -210,13 +213,36 @@ export function checkpointFormat(model: ModelPreset): string | undefined {
   return def && (!def.float || def.id === 'fp8') ? own : undefined;
 }
 
-export function resolveWorkload(flags: WorkloadFlags, model: ModelPreset): ResolvedWorkload {
-  const dtype = (flags.dtype ?? 'bf16') as Dtype;
-  const kvDtype = flags['kv-dtype'] ?? dtype;
-  const {profile, accounting} = resolveAccounting(flags);
-  const mode = (flags.mode ?? 'prefill') as Mode;
-  const weights = parseWeightFormat(flags.weights ?? checkpointFormat(model) ?? dtype, 'weights');
-  const embeddingWeights = parseWeightFormat(flags['embedding-weights'] ?? dtype, 'embedding-weights');
+/** The workload fields of a scenario, parsed. */
+export interface WorkloadInput {
+  batch?: number;
+  dtype?: Dtype;
+  /** A compute dtype, or int8/int4 (src/model/quant.ts). */
+  kvDtype?: string;
+  mode?: Mode;
+  causal?: boolean;
+  recompute?: Recompute;
+  scope?: Scope;
+  profile?: AssumptionProfile;
+  accounting?: Partial<Accounting>;
+  /** Weight storage (docs/serving.md): a format spec, e.g. 'int4:g=128', 'awq', 'mxfp4'. */
+  weights?: string;
+  embeddingWeights?: string;
+  /** Tokens per KV block (paged cache); 1 = unpaged. */
+  kvBlock?: number;
+}
+
+export function resolveWorkload(input: WorkloadInput, model: ModelPreset): ResolvedWorkload {
+  const dtype = input.dtype ?? 'bf16';
+  const kvDtype = input.kvDtype ?? dtype;
+  const profile = input.profile ?? 'detailed';
+  const accounting: Accounting = {
+    ...(profile === 'textbook' ? TEXTBOOK_ACCOUNTING : DETAILED_ACCOUNTING),
+    ...input.accounting,
+  };
+  const mode = input.mode ?? 'prefill';
+  const weights = parseWeightFormat(input.weights ?? checkpointFormat(model) ?? dtype, 'weights');
+  const embeddingWeights = parseWeightFormat(input.embeddingWeights ?? dtype, 'embedding-weights');
   if (mode === 'train' && !weights.float) {
     throw new InvalidInputError(
       `--weights ${weights.label} is an inference format; training keeps weights in a floating-point dtype`,
@@ -236,17 +262,17 @@ export function resolveWorkload(flags: WorkloadFlags, model: ModelPreset): Resol
     weights,
     embeddingWeights,
     base: {
-      batch: parseInteger(flags.batch ?? '1', 'batch'),
+      batch: input.batch ?? 1,
       mode,
-      causal: flags.causal ?? model.causal,
+      causal: input.causal ?? model.causal,
       dtype,
       bytes: DTYPE_BYTES[dtype],
       weightBytes: weights.bitsPerWeight / 8,
       kvBytes: kvBytesPerElement(kvDtype, headDim),
       embeddingBytes: embeddingWeights.bitsPerWeight / 8,
-      kvBlock: parseInteger(flags['kv-block'] ?? '1', 'kv-block'),
-      recompute: (flags.recompute ?? 'none') as Recompute,
-      scope: (flags.scope ?? 'model') as Scope,
+      kvBlock: input.kvBlock ?? 1,
+      recompute: input.recompute ?? 'none',
+      scope: input.scope ?? 'model',
       accounting,
     },
   };

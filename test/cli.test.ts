@@ -29,7 +29,7 @@ test('a successful --json run prints one envelope with resolved inputs', t => {
     results: {flops: number}[];
     warnings: string[];
   };
-  t.is(env.schemaVersion, 1);
+  t.is(env.schemaVersion, 2);
   t.is(env.command, 'cost');
   t.true(env.ok);
   t.is(env.inputs.batch, 1);

@@ -6,8 +6,10 @@
  */
 import {Command, Errors, Flags} from '@oclif/core';
 import {AttncapError, type CheckFailedError, type ErrorCode} from '../errors.js';
+import type {Warning} from '../scenario/warnings.js';
 
-export const SCHEMA_VERSION = 1;
+/** 2: warnings are {code, message}; rows carry the variant id with variantParams and variantLabel (docs/json.md). */
+export const SCHEMA_VERSION = 2;
 
 export interface RenderContext {
   /** ANSI colour allowed: stdout is a TTY, no NO_COLOR, no --no-color. */
@@ -22,7 +24,7 @@ export interface RenderContext {
 export interface Outcome<R = unknown> {
   inputs: Record<string, unknown>;
   results: R[];
-  warnings?: string[];
+  warnings?: Warning[];
   /** Human output; not called under --json. */
   render(ctx: RenderContext): string;
   /** A failed check or capacity assertion: printed after the results, exit 1. */
@@ -43,7 +45,7 @@ export type Envelope<R = unknown> =
       ok: true;
       inputs: Record<string, unknown>;
       results: R[];
-      warnings: string[];
+      warnings: Warning[];
     }
   | {
       schemaVersion: number;
@@ -51,7 +53,7 @@ export type Envelope<R = unknown> =
       ok: false;
       inputs?: Record<string, unknown>;
       results?: R[];
-      warnings?: string[];
+      warnings?: Warning[];
       error: ErrorBody;
     };
 
@@ -166,7 +168,7 @@ export abstract class BaseCommand extends Command {
       };
       const text = outcome.render(this.renderContext(flags));
       if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-      for (const warning of outcome.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
+      for (const w of outcome.warnings ?? []) process.stderr.write(`warning: ${w.message}\n`);
       if (failure) process.stderr.write(`attncap: ${failure.message}\n`);
     }
     if (failure) throw new Errors.ExitError(failure.exitCode);

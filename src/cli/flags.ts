@@ -163,6 +163,14 @@ export const hardwareFlags = {
   }),
 };
 
+export const contextFlag = {
+  'ignore-context': Flags.boolean({
+    description:
+      "Answer beyond the model's trained context length (max-seq caps its answer there otherwise; docs/warnings.md).",
+    helpGroup: 'WORKLOAD',
+  }),
+};
+
 export const formatFlag = {
   format: Flags.string({
     description: 'Human output format.',
@@ -178,6 +186,7 @@ export const capacityFlags = {
   ...variantFlag,
   ...seqFlag,
   ...workloadFlags,
+  ...contextFlag,
   ...accountingFlags,
   ...hardwareFlags,
   ...formatFlag,

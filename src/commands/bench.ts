@@ -9,6 +9,7 @@ import {
 } from '../calibration/run.js';
 import {readProfile, resolveProfilePath} from '../calibration/store.js';
 import {BaseCommand, type Outcome} from '../cli/base.js';
+import {warning} from '../scenario/warnings.js';
 import {parseSeqList} from '../units.js';
 
 export default class Bench extends BaseCommand {
@@ -65,7 +66,7 @@ export default class Bench extends BaseCommand {
         predictedExponent: result.variants.find(v => v.variant === row.variant)?.predictedExponent ?? 0,
         drift: result.drift,
       })),
-      warnings: [...warnings, ...result.warnings],
+      warnings: [...warnings, ...result.warnings].map(m => warning('calibration', m)),
       render: ctx => renderBench(result, ctx),
     };
   }

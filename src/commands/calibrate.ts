@@ -4,6 +4,7 @@ import {renderCalibrate, stderrProgress} from '../calibration/render.js';
 import {busyWarning, calibrate, PLAN_NAMES, type PlanName} from '../calibration/run.js';
 import {resolveProfilePath} from '../calibration/store.js';
 import {BaseCommand, type Outcome} from '../cli/base.js';
+import {warning} from '../scenario/warnings.js';
 
 export default class Calibrate extends BaseCommand {
   static override summary =
@@ -55,7 +56,7 @@ export default class Calibrate extends BaseCommand {
     return {
       inputs: {backend: flags.backend, plan, profilePath},
       results: [{...row, device: profile.device}],
-      warnings,
+      warnings: warnings.map(m => warning('calibration', m)),
       render: ctx => renderCalibrate(result, ctx),
     };
   }

@@ -1,8 +1,17 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand, type Outcome} from '../cli/base.js';
-import {accountingFlags, formatFlag, modelFlags, seqFlag, variantFlag, workloadFlags} from '../cli/flags.js';
+import {
+  accountingFlags,
+  formatFlag,
+  hardwareFlags,
+  modelFlags,
+  seqFlag,
+  variantFlag,
+  workloadFlags,
+} from '../cli/flags.js';
 import type {TableFormat} from '../cli/render.js';
 import {renderCompare} from '../cli/renderers/cost.js';
+import {resolveFlags} from '../cli/scenario.js';
 import {DEFAULT_VARIANTS, runCompare} from '../queries/compare.js';
 import type {ByteUnits} from '../units.js';
 
@@ -20,6 +29,7 @@ export default class Compare extends BaseCommand {
     ...seqFlag,
     ...workloadFlags,
     ...accountingFlags,
+    ...hardwareFlags,
     ...formatFlag,
     baseline: Flags.string({description: 'Variant the ratios are taken against.', default: 'standard'}),
     breakdown: Flags.boolean({description: 'Per-component rows in --json.'}),
@@ -27,7 +37,8 @@ export default class Compare extends BaseCommand {
 
   protected async compute(): Promise<Outcome> {
     const {flags} = await this.parse(Compare);
-    const q = runCompare(flags, {baseline: flags.baseline, breakdown: flags.breakdown});
+    const r = await resolveFlags(flags, {defaultVariants: DEFAULT_VARIANTS, defaultHardware: false});
+    const q = runCompare(r, {baseline: flags.baseline, breakdown: flags.breakdown});
     return {
       inputs: q.inputs,
       results: q.rows,

@@ -1,6 +1,7 @@
 import {BaseCommand, type Outcome} from '../cli/base.js';
 import {formatFlag, modelFlags, seqFlag, variantFlag} from '../cli/flags.js';
 import {formatTable, paint, type TableFormat} from '../cli/render.js';
+import {resolveFlags} from '../cli/scenario.js';
 import {DEFAULT_COMPLEXITY_ENTRIES, runComplexity} from '../queries/complexity.js';
 import {formatCount, formatInt} from '../units.js';
 
@@ -17,7 +18,10 @@ export default class Complexity extends BaseCommand {
 
   protected async compute(): Promise<Outcome> {
     const {flags} = await this.parse(Complexity);
-    const q = runComplexity(flags);
+    const {variant, ...rest} = flags;
+    const q = runComplexity(await resolveFlags(rest, {reheadOnWiden: true, defaultHardware: false}), {
+      entries: variant,
+    });
     return {
       inputs: q.inputs,
       results: q.rows,
@@ -32,7 +36,7 @@ export default class Complexity extends BaseCommand {
             {
               head: ['design', 'n', 'd', 'ops', 'speed-up vs standard', 'path max', 'path mean'],
               rows: q.rows.map(r => [
-                r.variant,
+                r.variantLabel,
                 formatInt(r.seq),
                 formatInt(r.dModel),
                 formatCount(r.ops),

@@ -1,8 +1,17 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand, type Outcome} from '../cli/base.js';
-import {accountingFlags, formatFlag, modelFlags, seqFlag, variantFlag, workloadFlags} from '../cli/flags.js';
+import {
+  accountingFlags,
+  formatFlag,
+  hardwareFlags,
+  modelFlags,
+  seqFlag,
+  variantFlag,
+  workloadFlags,
+} from '../cli/flags.js';
 import type {TableFormat} from '../cli/render.js';
 import {renderCost} from '../cli/renderers/cost.js';
+import {resolveFlags} from '../cli/scenario.js';
 import {runCost} from '../queries/cost.js';
 import type {ByteUnits} from '../units.js';
 
@@ -21,13 +30,14 @@ export default class Cost extends BaseCommand {
     ...seqFlag,
     ...workloadFlags,
     ...accountingFlags,
+    ...hardwareFlags,
     ...formatFlag,
     breakdown: Flags.boolean({description: 'Per-component rows.'}),
   };
 
   protected async compute(): Promise<Outcome> {
     const {flags} = await this.parse(Cost);
-    const q = runCost(flags, {breakdown: flags.breakdown});
+    const q = runCost(await resolveFlags(flags, {defaultHardware: false}), {breakdown: flags.breakdown});
     return {
       inputs: q.inputs,
       results: q.rows,

@@ -3,7 +3,8 @@ import {BaseCommand, type Outcome} from '../cli/base.js';
 import {accountingFlags, formatFlag, hardwareFlags, modelFlags, workloadFlags} from '../cli/flags.js';
 import type {TableFormat} from '../cli/render.js';
 import {renderCrossover} from '../cli/renderers/capacity.js';
-import {runCrossover} from '../queries/crossover.js';
+import {resolveFlags} from '../cli/scenario.js';
+import {type CrossoverMetric, runCrossover} from '../queries/crossover.js';
 import type {ByteUnits} from '../units.js';
 
 export default class Crossover extends BaseCommand {
@@ -48,7 +49,12 @@ export default class Crossover extends BaseCommand {
 
   protected async compute(): Promise<Outcome> {
     const {flags} = await this.parse(Crossover);
-    const q = await runCrossover(flags);
+    const metric = flags.metric as CrossoverMetric;
+    const r = await resolveFlags(flags, {
+      reheadOnWiden: true,
+      defaultHardware: metric === 'latency' ? ['h100-sxm'] : false,
+    });
+    const q = runCrossover(r, {a: flags.a, b: flags.b, metric, range: flags.range});
     return {
       inputs: q.inputs,
       results: q.rows,

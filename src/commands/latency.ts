@@ -3,6 +3,7 @@ import {BaseCommand, type Outcome} from '../cli/base.js';
 import {capacityFlags} from '../cli/flags.js';
 import type {TableFormat} from '../cli/render.js';
 import {renderLatency} from '../cli/renderers/capacity.js';
+import {resolveFlags} from '../cli/scenario.js';
 import {runLatency} from '../queries/latency.js';
 import type {ByteUnits} from '../units.js';
 
@@ -25,7 +26,7 @@ export default class Latency extends BaseCommand {
 
   protected async compute(): Promise<Outcome> {
     const {flags} = await this.parse(Latency);
-    const q = await runLatency(flags);
+    const q = runLatency(await resolveFlags(flags));
     return {
       inputs: q.inputs,
       results: q.rows,

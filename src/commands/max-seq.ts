@@ -3,7 +3,8 @@ import {BaseCommand, type Outcome} from '../cli/base.js';
 import {capacityFlags} from '../cli/flags.js';
 import type {TableFormat} from '../cli/render.js';
 import {renderMaxSeq} from '../cli/renderers/capacity.js';
-import {runMaxSeq} from '../queries/max-seq.js';
+import {resolveFlags} from '../cli/scenario.js';
+import {runMaxSeq, type Solve} from '../queries/max-seq.js';
 import type {ByteUnits} from '../units.js';
 
 export default class MaxSeq extends BaseCommand {
@@ -38,7 +39,11 @@ export default class MaxSeq extends BaseCommand {
 
   protected async compute(): Promise<Outcome> {
     const {flags} = await this.parse(MaxSeq);
-    const q = await runMaxSeq(flags);
+    const q = runMaxSeq(await resolveFlags(flags), {
+      solve: flags.solve as Solve,
+      maxLatency: flags['max-latency'],
+      min: flags.min,
+    });
     return {
       inputs: q.inputs,
       results: q.rows,

@@ -2,6 +2,7 @@ import {BaseCommand, type Outcome} from '../cli/base.js';
 import {capacityFlags} from '../cli/flags.js';
 import type {TableFormat} from '../cli/render.js';
 import {renderMemory} from '../cli/renderers/capacity.js';
+import {resolveFlags} from '../cli/scenario.js';
 import {runMemory} from '../queries/memory.js';
 import type {ByteUnits} from '../units.js';
 
@@ -21,7 +22,7 @@ export default class Memory extends BaseCommand {
 
   protected async compute(): Promise<Outcome> {
     const {flags} = await this.parse(Memory);
-    const q = await runMemory(flags);
+    const q = runMemory(await resolveFlags(flags));
     return {
       inputs: q.inputs,
       results: q.rows,

@@ -2,6 +2,9 @@ import {BaseCommand, type Outcome} from '../cli/base.js';
 import {capacityFlags} from '../cli/flags.js';
 import type {TableFormat} from '../cli/render.js';
 import {renderReport} from '../cli/renderers/report.js';
+import {resolveFlags} from '../cli/scenario.js';
+import {DEFAULT_HARDWARE} from '../hardware.js';
+import {DEFAULT_VARIANTS} from '../queries/compare.js';
 import {runReport} from '../queries/report.js';
 import type {ByteUnits} from '../units.js';
 
@@ -21,7 +24,9 @@ export default class Report extends BaseCommand {
 
   protected async compute(): Promise<Outcome> {
     const {flags} = await this.parse(Report);
-    const q = await runReport(flags);
+    const q = runReport(
+      await resolveFlags(flags, {defaultVariants: DEFAULT_VARIANTS, defaultHardware: DEFAULT_HARDWARE}),
+    );
     return {
       inputs: q.inputs,
       results: q.rows,

@@ -10,6 +10,7 @@ import {
 } from '../cli/flags.js';
 import type {TableFormat} from '../cli/render.js';
 import {renderServe} from '../cli/renderers/serve.js';
+import {resolveFlags} from '../cli/scenario.js';
 import {runServe} from '../queries/serve.js';
 import type {ByteUnits} from '../units.js';
 
@@ -38,7 +39,7 @@ export default class Serve extends BaseCommand {
 
   protected async compute(): Promise<Outcome> {
     const {flags} = await this.parse(Serve);
-    const q = await runServe(flags);
+    const q = runServe(await resolveFlags(flags), flags);
     return {
       inputs: q.inputs,
       results: q.rows,

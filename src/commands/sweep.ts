@@ -3,7 +3,9 @@ import {BaseCommand, type Outcome} from '../cli/base.js';
 import {capacityFlags} from '../cli/flags.js';
 import type {TableFormat} from '../cli/render.js';
 import {renderSweep} from '../cli/renderers/sweep.js';
-import {runSweep, sweepRows} from '../queries/sweep.js';
+import {resolveFlags} from '../cli/scenario.js';
+import {DEFAULT_VARIANTS} from '../queries/compare.js';
+import {runSweep, type SweepMetric, type SweepOver, sweepRows} from '../queries/sweep.js';
 import type {ByteUnits} from '../units.js';
 
 export default class Sweep extends BaseCommand {
@@ -39,7 +41,15 @@ export default class Sweep extends BaseCommand {
 
   protected async compute(): Promise<Outcome> {
     const {flags} = await this.parse(Sweep);
-    const q = await runSweep(flags);
+    const metric = flags.metric as SweepMetric;
+    const r = await resolveFlags(flags, {
+      defaultVariants: DEFAULT_VARIANTS,
+      defaultHardware:
+        metric === 'latency' || (metric === 'memory' && flags.assumptions === 'textbook') || flags.hardware
+          ? ['h100-sxm']
+          : false,
+    });
+    const q = runSweep(r, {metric, over: flags.over as SweepOver, range: flags.range});
     return {
       inputs: q.inputs,
       get results() {

@@ -43,9 +43,10 @@ export const GRID_PER_DECADE = 64;
 /**
  * Every integer n in [lo, hi] where f changes sign, scanning a log grid and refining each change
  * to the token by bisection. A crossing is reported as the first n at which f no longer has the
- * sign it had before (a tie, f(n) = 0, is that point). A range where f stays 0 and then leaves
- * it is not a crossing (the two are equal, then one pulls ahead). Two sign changes within one
- * grid step cancel out and are missed; with 64 points per decade a step is under 4% of n.
+ * sign it had before (a tie, f(n) = 0, is that point). A tie is never a win: where the range
+ * starts tied (f = 0) and f then leaves 0, the first n with f ≠ 0 is a crossing (the two are
+ * equal, then one pulls ahead). A tie inside the range does not change sides. Two sign changes
+ * within one grid step cancel out and are missed; with 64 points per decade a step is under 4% of n.
  */
 export function crossings(
   f: (n: number) => number,
@@ -71,8 +72,9 @@ export function crossings(
     const n = grid[i];
     const s = Math.sign(f(n));
     if (s === 0) continue;
-    if (prevSign !== 0 && s !== prevSign) {
-      // First n in (prevN, n] whose sign is no longer prevSign (a tie counts as the crossing).
+    if (s !== prevSign) {
+      // First n in (prevN, n] whose sign is no longer prevSign (a tie counts as the crossing;
+      // from a tied start, the first n that is not tied).
       let good = prevN;
       let bad = n;
       while (bad - good > 1) {

@@ -122,6 +122,13 @@ export interface VariantDef<P extends Record<string, unknown> = Record<string, u
   params: z.ZodType<P>;
   /** Whether causal masking reduces the work this variant's kernel does. */
   causalReducesWork: boolean;
+  /**
+   * Whether the variant can run under a causal mask without letting a query see later tokens.
+   * false for designs that mix all positions before attending (Linformer's projection of all n
+   * keys, Nyström landmarks, PaCa clusters, Swin's 2-D windows): on a causal decoder they answer
+   * a different question, and attncap warns (docs/warnings.md).
+   */
+  supportsCausal: boolean;
   citation: Citation;
   /** What it gives up for its efficiency, in one line. */
   tradeoff: string;

@@ -18,7 +18,7 @@ import {
 } from '../schema/presets.js';
 import {nearest} from '../suggest.js';
 import {type PresetKind, packageRoot, presetsDir} from './paths.js';
-import {type DataFileOptions, type Problem, parseDataFile, problemsError} from './validate.js';
+import {type DataFileOptions, type Problem, parseDataFile, problemsError, validateData} from './validate.js';
 
 /** A named cross-field rule: checks a parsed preset and returns its problems (none when it holds). */
 export interface PresetRule<T> {
@@ -458,4 +458,23 @@ export function parseModelPreset(text: string, fileLabel: string, expectedId?: s
 /** As parseModelPreset, for hardware presets. */
 export function parseHardwarePreset(text: string, fileLabel: string, expectedId?: string): HardwarePreset {
   return parsePreset(text, fileLabel, HARDWARE, expectedId);
+}
+
+/** Applies a kind's cross-field rules to data already parsed (an inline model or device). */
+function checkPresetObject<T>(data: unknown, label: string, info: KindInfo<T>): T {
+  const options: DataFileOptions = {hint: formatHint(info)};
+  const preset = validateData(data, label, info.schema, options);
+  const problems = info.rules.flatMap(rule => rule.check(preset));
+  if (problems.length > 0) throw problemsError(label, problems, options);
+  return deepFreeze(preset);
+}
+
+/** A model given inline (a scenario's `model` object): the preset schema and rules, errors under `label`. */
+export function checkModelObject(data: unknown, label: string): ModelPreset {
+  return checkPresetObject(data, label, MODELS);
+}
+
+/** A device given inline (a scenario's `hardware` object). */
+export function checkHardwareObject(data: unknown, label: string): HardwarePreset {
+  return checkPresetObject(data, label, HARDWARE);
 }

@@ -4,70 +4,119 @@
  * (SPEC §4.4) and the roofline latency (SPEC §4.5). Also the textbook forms of both (SPEC §5.1)
  * and the input resolution these commands share.
  */
-import {echoHardware, type HardwareFlags, type ResolvedHardware, resolveHardware} from '../hardware.js';
-import {
-  echoModel,
-  echoVariant,
-  echoWorkload,
-  type ModelFlags,
-  type ResolvedWorkload,
-  resolveModel,
-  resolveVariants,
-  resolveWorkload,
-  type WorkloadFlags,
-} from '../inputs.js';
+import {echoHardware, type ResolvedHardware} from '../hardware.js';
+import {echoModel, echoVariant, echoWorkload} from '../inputs.js';
+import {getArchitecture} from '../model/architectures/index.js';
+import {cachedVariant} from '../model/architectures/shared.js';
 import {type Evaluation, evaluate, type ScopedComponent} from '../model/engine.js';
 import {type MemoryBreakdown, memoryOf} from '../model/memory.js';
 import {type Bound, componentSeconds} from '../model/roofline.js';
-import {textbookAttentionSeconds, textbookUsableBytes} from '../model/textbook.js';
 import type {ResolvedVariant} from '../model/types.js';
 import {atSeq, type Workload} from '../model/workload.js';
+import type {ResolvedScenario} from '../scenario/resolve.js';
+import {type Warning, warning} from '../scenario/warnings.js';
 import type {ModelPreset} from '../schema/presets.js';
-import {ignoredVariantWarnings, layerLabel, modelVariantLabel} from './cost.js';
+import {formatInt} from '../units.js';
+import {layerLabel, modelVariantLabel} from './cost.js';
 
-export interface CapacityFlags extends ModelFlags, WorkloadFlags, HardwareFlags {
-  variant?: string[];
-}
-
-export interface CapacityContext {
-  model: ModelPreset;
-  workload: ResolvedWorkload;
-  /** undefined: the model's own layer schedule. */
-  variants: (ResolvedVariant | undefined)[];
-  hardware: ResolvedHardware[];
-  textbook: boolean;
-}
-
-/** Resolves the model, workload, variants and devices every capacity command takes. */
-export async function resolveCapacity(
-  flags: CapacityFlags,
-  opts: {defaultVariants?: string[]; defaultHardware?: string[]} = {},
-): Promise<CapacityContext> {
-  const model = resolveModel(flags);
-  const workload = resolveWorkload(flags, model);
-  const specs = flags.variant && flags.variant.length > 0 ? flags.variant : opts.defaultVariants;
-  const variants: (ResolvedVariant | undefined)[] = resolveVariants(specs) ?? [undefined];
-  const hardware = await resolveHardware(flags, workload.base.dtype, opts.defaultHardware);
-  return {model, workload, variants, hardware, textbook: workload.profile === 'textbook'};
-}
+/** What the capacity commands evaluate: a resolved scenario. */
+export type CapacityContext = ResolvedScenario;
 
 export function variantLabel(model: ModelPreset, v: ResolvedVariant | undefined): string {
   return layerLabel(model, v);
 }
 
+/** The attention of a row, as every JSON row carries it: the id, its parameters and its label. */
+export interface VariantFields {
+  /** Variant id ('flash', 'window'), 'model' for a model's mixed layers, or the architecture id of a model without attention. */
+  variant: string;
+  variantParams: Record<string, unknown>;
+  /** Display name, e.g. 'window w=512'. */
+  variantLabel: string;
+}
+
+export function variantFields(model: ModelPreset, v: ResolvedVariant | undefined): VariantFields {
+  const label = layerLabel(model, v);
+  if (!getArchitecture(model.architecture).takesVariant)
+    return {variant: model.architecture, variantParams: {}, variantLabel: label};
+  if (v) return {variant: v.def.id, variantParams: v.params, variantLabel: label};
+  const specs = new Set([
+    ...(model.schedule ?? []).map(e => e.variant),
+    ...(model.stages ?? []).map(st => st.variant ?? model.variant),
+  ]);
+  if (specs.size === 0) specs.add(model.variant);
+  if (specs.size > 1) return {variant: 'model', variantParams: {}, variantLabel: label};
+  const own = cachedVariant([...specs][0]);
+  return {variant: own.def.id, variantParams: own.params, variantLabel: label};
+}
+
 /** The resolved inputs as echoed in the JSON envelope. */
-export function echoCapacity(c: CapacityContext): Record<string, unknown> {
+export function echoCapacity(c: ResolvedScenario): Record<string, unknown> {
   return {
-    model: echoModel(c.model),
+    model: {...echoModel(c.model), label: c.modelLabel},
     ...echoWorkload(c.workload),
     variants: c.variants.map(v => (v ? echoVariant(v) : {id: 'model', label: modelVariantLabel(c.model)})),
     hardware: c.hardware.map(echoHardware),
+    ignoreContext: c.ignoreContext,
   };
 }
 
-export function hardwareWarnings(c: CapacityContext): string[] {
-  const given = c.variants.filter(v => v !== undefined);
-  return [...new Set([...c.hardware.flatMap(h => h.warnings), ...ignoredVariantWarnings(c.model, given)])];
+/** Whether a row's set-up fits its device: the memory it needs against the usable memory. */
+export interface FitFields {
+  fits: boolean;
+  /** Peak memory the set-up needs, without the device's reserve (bytes). */
+  memoryBytes: number;
+  /** Device capacity less the runtime reserve and the memory kept free (bytes). */
+  usableBytes: number;
+}
+
+export function fitAt(
+  r: ResolvedScenario,
+  w: Workload,
+  variant: ResolvedVariant | undefined,
+  hw: ResolvedHardware,
+): FitFields {
+  const memoryBytes = r.profile.demandBytes(r.model, w, variant, hw);
+  const usableBytes = r.profile.usableBytes(hw);
+  return {fits: memoryBytes <= usableBytes, memoryBytes, usableBytes};
+}
+
+/** One warning for the rows that do not fit, naming the first (docs/warnings.md 'does-not-fit'). */
+export function fitWarnings(
+  rows: readonly {
+    fits?: boolean;
+    memoryBytes?: number;
+    usableBytes?: number;
+    variantLabel?: string;
+    hardware?: string | null;
+    seq?: number;
+  }[],
+  bytes: (n: number) => string,
+): Warning[] {
+  const out = rows.filter(r => r.fits === false);
+  if (out.length === 0) return [];
+  const r = out[0];
+  const example = `${r.variantLabel ?? ''} at n = ${formatInt(r.seq ?? 0)}${r.hardware ? ` on ${r.hardware}` : ''} needs ${bytes(r.memoryBytes ?? 0)} of ${bytes(r.usableBytes ?? 0)} usable`;
+  return [
+    warning(
+      'does-not-fit',
+      `${out.length} of ${rows.length} result${rows.length === 1 ? '' : 's'} do${out.length === 1 ? 'es' : ''} not fit in device memory, so ${out.length === 1 ? 'its speed is' : 'their speeds are'} not achievable as set up (marked "does not fit"); e.g. ${example.trim()}`,
+    ),
+  ];
+}
+
+/** Warns for lengths beyond the model's trained context (docs/warnings.md 'beyond-context'). */
+export function contextWarnings(r: ResolvedScenario, seqs: readonly number[]): Warning[] {
+  const limit = r.model.contextLength;
+  if (limit === undefined) return [];
+  const beyond = seqs.filter(n => n > limit);
+  if (beyond.length === 0) return [];
+  return [
+    warning(
+      'beyond-context',
+      `n = ${formatInt(Math.max(...beyond.slice(0, 1000)))} is beyond ${r.modelLabel}'s context length of ${formatInt(limit)} tokens (contextLength): the model was not trained for it, so its cost is computable but its answers are not to be trusted there`,
+    ),
+  ];
 }
 
 export interface ComponentLatency {
@@ -222,82 +271,4 @@ export function dominantTerm(p: {evaluation: Evaluation; memory: MemoryBreakdown
     }
   }
   return name ? `transient (${name})` : 'transient';
-}
-
-// ---- textbook profile (SPEC §5.1) ----
-
-/** Pairs per head per layer in the textbook view: the variant's leading term over d (standard: n²). */
-export function textbookPairs(model: ModelPreset, variant: ResolvedVariant | undefined, n: number): number {
-  return variant ? variant.def.leadingOps(n, model.dModel, variant.params) / model.dModel : n * n;
-}
-
-/**
- * Textbook memory: attention memory per sample L·s·(3nd + h·pairs + nd), times b, against the
- * marketed capacity with 70% usable. The 30% kept back is reported as the reserve. With
- * `matricesOnly`, only the h score matrices per layer (what the textbook max-seq counts).
- */
-export function textbookMemory(
-  model: ModelPreset,
-  w: Workload,
-  variant: ResolvedVariant | undefined,
-  hw: ResolvedHardware,
-  opts: {matricesOnly?: boolean} = {},
-): MemoryBreakdown {
-  const n = w.seq;
-  const d = model.dModel;
-  const h = model.heads ?? 1;
-  const pairs = textbookPairs(model, variant, n);
-  // textbookAttentionMemoryBytes with n² replaced by the variant's pairs.
-  // max-seq counts the score matrices alone (SPEC §5.1): h·pairs·s·L·b.
-  const perLayer = opts.matricesOnly ? h * pairs : 3 * n * d + h * pairs + n * d;
-  const attention = w.batch * model.layers * w.bytes * perLayer;
-  const capacityBytes = hw.memoryMarketedGB * 1e9;
-  const reserve = capacityBytes - textbookUsableBytes(hw.memoryMarketedGB);
-  const totalBytes = attention + reserve;
-  return {
-    weightsBytes: 0,
-    gradientBytes: 0,
-    optimizerBytes: 0,
-    activationBytes: attention,
-    kvCacheBytes: 0,
-    transientBytes: 0,
-    reserveBytes: reserve,
-    totalBytes,
-    capacityBytes,
-    fraction: totalBytes / capacityBytes,
-    fits: totalBytes <= capacityBytes,
-  };
-}
-
-/** Textbook latency: 2·pairs·d·L / peak (standard: 2·n²·d·L), compute-bound by construction. */
-export function textbookLatency(
-  model: ModelPreset,
-  w: Workload,
-  variant: ResolvedVariant | undefined,
-  hw: ResolvedHardware,
-): PointLatency {
-  const n = w.seq;
-  const pairs = textbookPairs(model, variant, n);
-  const peak = hw.peaks.matrixFlopsPerSec;
-  // textbookAttentionSeconds(n, …) = 2·n²·d·L / peak; other variants replace n² by pairs.
-  const seconds =
-    variant === undefined
-      ? textbookAttentionSeconds(n, model.dModel, model.layers, peak).seconds * w.batch
-      : (2 * pairs * model.dModel * model.layers * w.batch) / peak;
-  return {
-    seconds,
-    idealSeconds: seconds,
-    tokensPerSec: tokensPerSecond(w, seconds),
-    bound: 'compute',
-    components: [
-      {
-        name: 'attention',
-        kernel: 'attention-materialized',
-        seconds,
-        idealSeconds: seconds,
-        bound: 'compute',
-        intensity: 0,
-      },
-    ],
-  };
 }

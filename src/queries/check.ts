@@ -9,15 +9,18 @@
  * lengths and durations with units). Each problem is one `file: path: message` line; exit 2.
  */
 import {mkdirSync, readFileSync} from 'node:fs';
-import {dirname, isAbsolute, resolve} from 'node:path';
+import {dirname, resolve} from 'node:path';
 import {writeFileAtomic} from '../atomic.js';
 import {type AttncapError, CheckFailedError, EnvironmentError, InvalidInputError} from '../errors.js';
-import {type ResolvedHardware, resolveHardware} from '../hardware.js';
-import {type ResolvedWorkload, resolveModel, resolveSeqs, resolveWorkload} from '../inputs.js';
+import type {ResolvedHardware} from '../hardware.js';
+import type {ResolvedWorkload} from '../inputs.js';
 import {SOLVER_LIMIT} from '../model/solvers.js';
 import type {ResolvedVariant} from '../model/types.js';
-import {resolveVariant} from '../model/variants/index.js';
+import {atSeq} from '../model/workload.js';
 import {issuesToProblems, type Problem, parseDataText, problemsError} from '../presets/validate.js';
+import {type ResolvedScenario, resolveScenario, ScenarioError, scenarioSeqs} from '../scenario/resolve.js';
+import type {Scenario} from '../scenario/schema.js';
+import {uniqueWarnings, type Warning} from '../scenario/warnings.js';
 import {
   type CapacityFile,
   type CheckEntry,
@@ -29,9 +32,9 @@ import {
 } from '../schema/capacity.js';
 import type {ModelPreset} from '../schema/presets.js';
 import {parseBytes, parseDuration, parseFraction, parseSeq} from '../units.js';
-import {type CapacityContext, pointAt, variantLabel} from './capacity.js';
+import {contextWarnings, type VariantFields, variantFields} from './capacity.js';
 import {solveOne} from './max-seq.js';
-import {runServe, type ServeFlags, type ServeRow} from './serve.js';
+import {runServe, type ServeOptions, type ServeRow} from './serve.js';
 
 export type ExpectationUnit = 'bytes' | 'fraction' | 'seconds' | 'tokens' | 'tokensPerSec' | 'count';
 
@@ -48,12 +51,11 @@ export interface ExpectationResult {
   expected?: boolean;
 }
 
-export interface CheckRow {
+export interface CheckRow extends VariantFields {
   name: string;
   pass: boolean;
   model: string;
   hardware: string;
-  variant: string;
   seq: number;
   batch: number;
   dtype: string;
@@ -78,6 +80,8 @@ export interface Bounds {
 export interface ResolvedCheck {
   index: number;
   name: string;
+  /** The check's scenario, resolved (one device, one variant entry). */
+  scenario: ResolvedScenario;
   model: ModelPreset;
   workload: ResolvedWorkload;
   variant: ResolvedVariant | undefined;
@@ -94,7 +98,7 @@ export interface CheckQuery {
   file: string;
   rows: CheckRow[];
   inputs: Record<string, unknown>;
-  warnings: string[];
+  warnings: Warning[];
   failure?: CheckFailedError;
 }
 
@@ -201,45 +205,38 @@ export async function resolveChecks(
 
     // A check that names its own model (preset or file) replaces both of the defaults'.
     const modelSource = own('model') || own('modelFile') ? check : defaults;
-    const merged = {...defaults, ...check, model: modelSource.model, modelFile: modelSource.modelFile};
+    const {name: _name, expect: _expect, serve: checkServe, ...checkFields} = check;
+    const {expect: _dexpect, serve: defaultServe, ...defaultFields} = defaults;
+    const serveBlock = checkServe || defaultServe ? {...defaultServe, ...checkServe} : undefined;
+    const merged: Scenario = {
+      ...defaultFields,
+      ...checkFields,
+      model: modelSource.model,
+      modelFile: modelSource.modelFile,
+    };
+    if (merged.model === undefined) delete merged.model;
+    if (merged.modelFile === undefined) delete merged.modelFile;
     const expect: Expectations = {...defaults.expect, ...check.expect};
 
-    let model: ModelPreset | undefined;
-    if (merged.model !== undefined && merged.modelFile !== undefined) {
-      report(['checks', index], 'sets both model and modelFile: keep one');
-    } else if (merged.modelFile !== undefined) {
-      const path = isAbsolute(merged.modelFile) ? merged.modelFile : resolve(baseDir, merged.modelFile);
-      model = attempt(where('modelFile'), () => resolveModel({'model-file': path}));
-    } else if (merged.model !== undefined) {
-      const id = merged.model;
-      model = attempt(where('model'), () => resolveModel({model: id}));
-    } else {
+    if (merged.model === undefined && merged.modelFile === undefined) {
       report(
         ['checks', index],
         'no model: set model (a preset id, see attncap presets models) or modelFile, in the check or under defaults',
       );
     }
-
-    const variantSpec = merged.variant;
-    const variant =
-      variantSpec === undefined
-        ? undefined
-        : attempt(where('variant'), () => resolveVariant(variantSpec, 'variant'));
-
-    let hardware: ResolvedHardware | undefined;
-    if (merged.hardware === undefined) {
+    if (merged.hardware === undefined && merged.hardwareFile === undefined) {
       report(
         ['checks', index],
         'no hardware: set hardware (a preset id, see attncap presets hardware), in the check or under defaults',
       );
-    } else {
-      const id = merged.hardware;
-      try {
-        [hardware] = await resolveHardware({hardware: [id]}, merged.dtype ?? 'bf16');
-      } catch (error) {
-        if (!(error instanceof InvalidInputError)) throw error;
-        report(where('hardware'), fieldMessage(error));
-      }
+    } else if (Array.isArray(merged.hardware) && merged.hardware.length !== 1) {
+      report(where('hardware'), `names ${merged.hardware.length} devices; a check runs on one`);
+    }
+    if (Array.isArray(merged.variant) && merged.variant.filter(v => !/^[a-z0-9-]+=/.test(v)).length > 1) {
+      report(
+        where('variant'),
+        'names several variants; a check evaluates one (selectors like global=flash may be added)',
+      );
     }
 
     const bounds = resolveBounds(expect, (key, fn) =>
@@ -253,34 +250,43 @@ export async function resolveChecks(
     if (Object.keys(expect).length === 0) {
       report(['checks', index], 'expects nothing: add expect, e.g. expect: {fits: true, maxLatency: 2s}');
     }
+    if (merged.model === undefined && merged.modelFile === undefined) continue;
+    if (merged.hardware === undefined && merged.hardwareFile === undefined) continue;
 
-    if (model === undefined) continue;
-    const m = model;
-    const workload = resolveWorkload(
-      {
-        batch: String(merged.batch ?? 1),
-        dtype: merged.dtype,
-        mode: merged.mode,
-        ...(merged.causal === undefined ? {} : {causal: merged.causal}),
-      },
-      m,
-    );
-    const seqText = merged.seq === undefined ? undefined : String(merged.seq);
-    const seqs = attempt(where('seq'), () => resolveSeqs(seqText, m));
+    let resolved: ResolvedScenario | undefined;
+    try {
+      resolved = await resolveScenario(merged, {origin: {kind: 'file', label: fileLabel, baseDir}});
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      const list =
+        error instanceof ScenarioError ? error.problems : [{path: error.path, message: error.message, error}];
+      for (const p of list) {
+        const key = String(p.path[0] ?? '');
+        // The path names the field, so the message drops its own `field 'value'` subject.
+        report(
+          key ? [...where(key), ...p.path.slice(1)] : ['checks', index],
+          p.message.replace(/^[A-Za-z][\w.]* (?=')/, ''),
+        );
+      }
+      continue;
+    }
+    const r = resolved;
+    const seqs = attempt(where('seq'), () => scenarioSeqs(r));
     if (seqs && seqs.values.length !== 1) {
       report(
         where('seq'),
-        `'${seqText}' gives ${seqs.values.length} lengths; a check takes one, e.g. seq: 128k`,
+        `'${String(merged.seq)}' gives ${seqs.values.length} lengths; a check takes one, e.g. seq: 128k`,
       );
       continue;
     }
-    if (!seqs || !hardware || problems.length > 0) continue;
+    if (!seqs || problems.length > 0) continue;
     let serve: ResolvedCheck['serve'];
-    if (merged.serve) {
+    if (serveBlock) {
       try {
-        serve = await resolveServe(merged, bounds, baseDir);
+        serve = resolveServe(r, serveBlock, bounds);
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error;
+        // The message names the serve option (--tp 3 …) and the rule: keep it whole.
         report(where('serve'), error.message);
         continue;
       }
@@ -289,10 +295,11 @@ export async function resolveChecks(
       ...(serve ? {serve} : {}),
       index,
       name: check.name,
-      model: m,
-      workload,
-      variant,
-      hardware,
+      scenario: r,
+      model: r.model,
+      workload: r.workload,
+      variant: r.variants[0],
+      hardware: r.hardware[0],
       seq: seqs.values[0],
       seqSpec: seqs.spec,
       ...(seqs.formula ? {seqFormula: seqs.formula} : {}),
@@ -354,40 +361,30 @@ function resolveBounds(
  * that fit and meet maxTpot/maxTtft; and one request alone, whose times a budget that no
  * concurrency meets is measured at.
  */
-async function resolveServe(
-  merged: CheckEntry,
+function resolveServe(
+  r: ResolvedScenario,
+  block: NonNullable<CheckEntry['serve']>,
   bounds: Bounds,
-  baseDir: string,
-): Promise<{row: ServeRow; single: ServeRow}> {
-  const s = merged.serve ?? {};
-  const file = merged.modelFile;
+): {row: ServeRow; single: ServeRow} {
   const str = (v: number | string | undefined) => (v === undefined ? undefined : String(v));
-  const flags: ServeFlags = {
-    ...(file ? {'model-file': isAbsolute(file) ? file : resolve(baseDir, file)} : {model: merged.model}),
-    hardware: [merged.hardware as string],
-    dtype: merged.dtype,
-    input: str(s.input),
-    output: str(s.output),
-    gpus: str(s.gpus),
-    tp: str(s.tp),
-    pp: str(s.pp),
-    cp: str(s.cp),
-    nodes: str(s.nodes),
-    weights: s.weights,
-    'kv-dtype': s.kvDtype,
-    'kv-block': str(s.kvBlock),
-    'memory-utilization': str(s.memoryUtilization),
-    engine: s.engine,
+  const opts: ServeOptions = {
+    input: str(block.input),
+    output: str(block.output),
+    gpus: str(block.gpus),
+    tp: str(block.tp),
+    pp: str(block.pp),
+    cp: str(block.cp),
+    ep: str(block.ep),
+    nodes: str(block.nodes),
+    engine: block.engine,
   };
-  const row = (
-    await runServe({
-      ...flags,
-      concurrency: str(s.concurrency),
-      'max-tpot': bounds.maxTpotSeconds === undefined ? undefined : `${bounds.maxTpotSeconds}s`,
-      'max-ttft': bounds.maxTtftSeconds === undefined ? undefined : `${bounds.maxTtftSeconds}s`,
-    })
-  ).rows[0];
-  const single = (await runServe({...flags, concurrency: '1'})).rows[0];
+  const row = runServe(r, {
+    ...opts,
+    concurrency: str(block.concurrency),
+    'max-tpot': bounds.maxTpotSeconds === undefined ? undefined : `${bounds.maxTpotSeconds}s`,
+    'max-ttft': bounds.maxTtftSeconds === undefined ? undefined : `${bounds.maxTtftSeconds}s`,
+  }).rows[0];
+  const single = runServe(r, {...opts, concurrency: '1'}).rows[0];
   return {row, single};
 }
 
@@ -460,7 +457,7 @@ export function evaluateCheck(c: ResolvedCheck): CheckRow {
     bounds.maxLatencySeconds !== undefined ||
     bounds.minTokensPerSec !== undefined;
   if (needsPoint) {
-    const p = pointAt(c.model, c.workload.base, {seq: c.seq}, c.variant, hw);
+    const p = c.scenario.profile.point(c.model, atSeq(c.workload.base, c.seq), c.variant, hw);
     const m = p.memory;
     // Memory used excludes the policy headroom (--memory-reserve, 10% by default) but keeps the
     // runtime reserve (CUDA context, workspaces), which the process really holds.
@@ -495,14 +492,7 @@ export function evaluateCheck(c: ResolvedCheck): CheckRow {
     }
   }
   if (bounds.minMaxSeq !== undefined) {
-    const ctx: CapacityContext = {
-      model: c.model,
-      workload: c.workload,
-      variants: [c.variant],
-      hardware: [hw],
-      textbook: false,
-    };
-    const row = solveOne(ctx, c.variant, hw, {solve: 'seq', seq: 0});
+    const row = solveOne(c.scenario, c.variant, hw, {solve: 'seq', seq: 0});
     // Unbounded (fits beyond 2^40 tokens) is reported as the solver's limit; nothing fitting as 0.
     const measured = row.binding === 'unbounded' ? SOLVER_LIMIT : row.fits ? (row.maxSeq ?? 0) : 0;
     expectations.push(bounded('minMaxSeq', 'tokens', measured, bounds.minMaxSeq));
@@ -513,7 +503,8 @@ export function evaluateCheck(c: ResolvedCheck): CheckRow {
     pass: expectations.every(e => e.pass),
     model: c.model.id,
     hardware: hw.id,
-    variant: served ? served.variant : variantLabel(c.model, c.variant),
+    ...variantFields(c.model, c.variant),
+    ...(served ? {variant: served.variant, variantLabel: served.variant} : {}),
     // A serve check: n is the prompt, the batch the concurrency.
     seq: served ? served.input : c.seq,
     batch: served ? served.concurrency : c.workload.base.batch,
@@ -528,9 +519,10 @@ function echoCheck(c: ResolvedCheck): Record<string, unknown> {
   const {accounting: _a, ...workload} = c.workload.base;
   return {
     name: c.name,
-    model: c.model.id,
+    model: c.scenario.modelLabel,
     hardware: c.hardware.id,
     variant: c.variant ? {id: c.variant.def.id, label: c.variant.label, params: c.variant.params} : null,
+    ignoreContext: c.scenario.ignoreContext,
     seq: c.seq,
     seqSpec: c.seqSpec,
     ...(c.seqFormula ? {seqFormula: c.seqFormula} : {}),
@@ -565,7 +557,9 @@ export async function runCheck(file: string): Promise<CheckQuery> {
             hint: 'The table (or --json) shows each measured value next to its bound; attncap memory, latency and max-seq explain them.',
           },
         );
-  const warnings = [...new Set(checks.flatMap(c => c.hardware.warnings))];
+  const warnings = uniqueWarnings(
+    checks.flatMap(c => [...c.scenario.warnings, ...contextWarnings(c.scenario, [c.seq])]),
+  );
   return {file, rows, warnings, failure, inputs: {file, checks: checks.map(echoCheck)}};
 }
 

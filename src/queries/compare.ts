@@ -1,7 +1,9 @@
 /** `attncap compare`: variants side by side at one configuration, with ratios to a baseline. */
 import {InvalidInputError} from '../errors.js';
 import {resolveVariant} from '../model/variants/index.js';
-import {type CostFlags, type CostQuery, type CostRow, runCost} from './cost.js';
+import type {ResolvedScenario} from '../scenario/resolve.js';
+import type {Warning} from '../scenario/warnings.js';
+import {type CostQuery, type CostRow, runCost} from './cost.js';
 
 /** Variants compared (and reported) when the user names none. */
 export const DEFAULT_VARIANTS = ['standard', 'flash', 'window', 'linformer', 'performer'];
@@ -22,17 +24,17 @@ export interface CompareQuery {
   rows: ComparedRow[];
   baseline: string;
   model: CostQuery['model'];
-  warnings: string[];
+  modelLabel: string;
+  warnings: Warning[];
 }
 
-export function runCompare(flags: CostFlags, opts: {baseline: string; breakdown: boolean}): CompareQuery {
-  const specs = flags.variant && flags.variant.length > 0 ? flags.variant : DEFAULT_VARIANTS;
+export function runCompare(r: ResolvedScenario, opts: {baseline: string; breakdown: boolean}): CompareQuery {
   const baseline = resolveVariant(opts.baseline, 'baseline');
-  const resolved = specs.map(s => resolveVariant(s, 'variant'));
+  const resolved = r.variants.filter(v => v !== undefined);
   const baseIndex = resolved.findIndex(v => v.label === baseline.label);
-  const all = baseIndex >= 0 ? specs : [opts.baseline, ...specs];
-  const q = runCost({...flags, variant: all}, {breakdown: opts.breakdown});
-  const defs = (baseIndex >= 0 ? resolved : [baseline, ...resolved]).map(v => v.def);
+  const all = baseIndex >= 0 ? resolved : [baseline, ...resolved];
+  const q = runCost({...r, variants: all}, {breakdown: opts.breakdown});
+  const defs = all.map(v => v.def);
   const seqCount = q.rows.length / all.length;
   const base = q.rows.slice(Math.max(baseIndex, 0) * seqCount, (Math.max(baseIndex, 0) + 1) * seqCount);
   if (base.length !== seqCount)
@@ -57,6 +59,7 @@ export function runCompare(flags: CostFlags, opts: {baseline: string; breakdown:
     rows,
     baseline: baseline.label,
     model: q.model,
+    modelLabel: q.modelLabel,
     warnings: q.warnings,
   };
 }

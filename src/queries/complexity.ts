@@ -5,17 +5,18 @@
  * and `perceiver` (their `leadingOps` on a model of the same width).
  */
 import {InvalidInputError} from '../errors.js';
-import {echoModel, type ModelFlags, resolveModel, resolveSeqs} from '../inputs.js';
+import {echoModel} from '../inputs.js';
 import {getArchitecture} from '../model/architectures/index.js';
 import {resolveVariant, VARIANT_IDS} from '../model/variants/index.js';
+import {type ResolvedScenario, scenarioSeqs} from '../scenario/resolve.js';
 import {ARCHITECTURES, type Architecture, type ModelPreset} from '../schema/presets.js';
 import {parseVariantSpec} from '../units.js';
+import type {VariantFields} from './capacity.js';
 
 /** The textbook's comparison set: dense, linear, sparse k = ⌊√n⌋, window w = 256, RNN. */
 export const DEFAULT_COMPLEXITY_ENTRIES = ['standard', 'linear', 'strided', 'window:w=256', 'rnn'];
 
-export interface ComplexityRow {
-  variant: string;
+export interface ComplexityRow extends VariantFields {
   kind: 'variant' | 'architecture';
   seq: number;
   dModel: number;
@@ -28,6 +29,8 @@ export interface ComplexityRow {
 }
 
 interface Entry {
+  id: string;
+  params: Record<string, unknown>;
   label: string;
   kind: ComplexityRow['kind'];
   bigO: string;
@@ -48,6 +51,8 @@ function entryFor(spec: string, model: ModelPreset): Entry {
     // The architecture at the same width and depth as the model being analysed.
     const shaped: ModelPreset = arch.id === model.architecture ? model : {...model, architecture: arch.id};
     return {
+      id: arch.id,
+      params: {},
       label: arch.id,
       kind: 'architecture',
       bigO: arch.title,
@@ -58,6 +63,8 @@ function entryFor(spec: string, model: ModelPreset): Entry {
   const v = resolveVariant(spec, 'variant');
   const d = model.dModel;
   return {
+    id: v.def.id,
+    params: v.params,
     label: v.label,
     kind: 'variant',
     bigO: v.def.timeComplexity,
@@ -66,16 +73,18 @@ function entryFor(spec: string, model: ModelPreset): Entry {
   };
 }
 
-export function runComplexity(flags: ModelFlags & {seq?: string; variant?: string[]}): {
+export function runComplexity(
+  r: ResolvedScenario,
+  opts: {entries?: string[]} = {},
+): {
   inputs: Record<string, unknown>;
   rows: ComplexityRow[];
 } {
-  const model = resolveModel(flags);
-  const seqs =
-    flags.seq === undefined ? {values: [16_384], spec: 'default (16,384)'} : resolveSeqs(flags.seq, model);
-  const entries = (
-    flags.variant && flags.variant.length > 0 ? flags.variant : DEFAULT_COMPLEXITY_ENTRIES
-  ).map(s => entryFor(s, model));
+  const {model} = r;
+  const seqs = scenarioSeqs(r, {values: [16_384], spec: 'default (16,384)'});
+  const entries = (opts.entries && opts.entries.length > 0 ? opts.entries : DEFAULT_COMPLEXITY_ENTRIES).map(
+    s => entryFor(s, model),
+  );
   const standard = resolveVariant('standard', 'variant');
   const rows: ComplexityRow[] = [];
   for (const n of seqs.values) {
@@ -84,7 +93,9 @@ export function runComplexity(flags: ModelFlags & {seq?: string; variant?: strin
       const ops = e.ops(n);
       const path = e.path(n);
       rows.push({
-        variant: e.label,
+        variant: e.id,
+        variantParams: e.params,
+        variantLabel: e.label,
         kind: e.kind,
         seq: n,
         dModel: model.dModel,
@@ -97,7 +108,12 @@ export function runComplexity(flags: ModelFlags & {seq?: string; variant?: strin
     }
   }
   return {
-    inputs: {model: echoModel(model), seq: seqs, entries: entries.map(e => e.label), constant: 1},
+    inputs: {
+      model: {...echoModel(model), label: r.modelLabel},
+      seq: seqs,
+      entries: entries.map(e => e.label),
+      constant: 1,
+    },
     rows,
   };
 }

@@ -7,15 +7,8 @@
  * RNN n·d², crossing at n = d).
  */
 import {InvalidInputError} from '../errors.js';
-import {echoHardware, type HardwareFlags, type ResolvedHardware, resolveHardware} from '../hardware.js';
-import {
-  echoModel,
-  echoWorkload,
-  type ModelFlags,
-  resolveModel,
-  resolveWorkload,
-  type WorkloadFlags,
-} from '../inputs.js';
+import {echoHardware, type ResolvedHardware} from '../hardware.js';
+import {echoModel, echoWorkload} from '../inputs.js';
 import {getArchitecture, listArchitectures} from '../model/architectures/index.js';
 import {evaluate} from '../model/engine.js';
 import {memoryOf} from '../model/memory.js';
@@ -23,17 +16,23 @@ import {crossings} from '../model/solvers.js';
 import type {ResolvedVariant} from '../model/types.js';
 import {getVariant, resolveVariant, VARIANT_IDS} from '../model/variants/index.js';
 import {atSeq, type Workload} from '../model/workload.js';
+import type {ResolvedScenario} from '../scenario/resolve.js';
+import {uniqueWarnings, type Warning} from '../scenario/warnings.js';
 import {type Architecture, type ModelPreset, modelPresetSchema} from '../schema/presets.js';
 import {didYouMean} from '../suggest.js';
-import {parseInteger, parseSeq} from '../units.js';
+import {parseSeq} from '../units.js';
 import {keepsCache, secondsOf} from './capacity.js';
+import type {AccountingProfile} from './profiles.js';
 
 export type CrossoverMetric = 'flops' | 'memory' | 'latency';
 
-export interface CrossoverFlags extends ModelFlags, WorkloadFlags, HardwareFlags {
+export interface CrossoverOptions {
+  /** Side A: an attention variant spec or an architecture id (default standard). */
   a?: string;
+  /** Side B (required). */
   b?: string;
-  metric?: string;
+  metric?: CrossoverMetric;
+  /** START..END, e.g. 16..16M. */
   range?: string;
 }
 
@@ -41,7 +40,7 @@ export interface CrossingPoint {
   n: number;
   a: number;
   b: number;
-  /** The side that is cheaper just after the crossing. */
+  /** The side that is cheaper just after the crossing ('tie' if they stay equal). */
   cheaperAfter: string;
 }
 
@@ -52,7 +51,7 @@ export interface CrossoverRow {
   hardware: string | null;
   crossings: number[];
   points: CrossingPoint[];
-  /** The side that is cheaper at the start of the range. */
+  /** The side that is cheaper at the start of the range, or 'tie' where they cost the same. */
   cheaperAtStart: string;
 }
 
@@ -61,7 +60,7 @@ export interface CrossoverQuery {
   rows: CrossoverRow[];
   range: [number, number];
   metric: CrossoverMetric;
-  warnings: string[];
+  warnings: Warning[];
 }
 
 /** One side of the comparison: its label and its cost at n. */
@@ -106,7 +105,7 @@ function side(
   model: ModelPreset,
   base: Omit<Workload, 'seq'>,
   metric: CrossoverMetric,
-  textbook: boolean,
+  profile: AccountingProfile,
   hw: ResolvedHardware | undefined,
 ): Side {
   const id = spec.split(':')[0].trim().toLowerCase();
@@ -135,10 +134,8 @@ function side(
     leading = n => v.def.leadingOps(n, model.dModel, v.params);
   }
   const label = variant?.label ?? id;
-  if (metric === 'flops') {
-    if (textbook) return {label, cost: leading};
-    return {label, cost: n => evaluate(m, atSeq(base, n), variant).totals.flops};
-  }
+  if (metric === 'flops')
+    return {label, cost: n => profile.crossoverFlops(m, atSeq(base, n), variant, leading)};
   if (metric === 'memory') {
     return {
       label,
@@ -177,36 +174,26 @@ export function parseRange(text: string): [number, number] {
   return [lo, hi];
 }
 
-export async function runCrossover(flags: CrossoverFlags): Promise<CrossoverQuery> {
-  // `--d-model` alone re-widens the default model: keep heads of 64 channels (as a custom model
-  // from flags does) so that d need not be divisible by the default model's 12 heads.
-  const d = flags['d-model'];
-  const own = flags.model !== undefined || flags['model-file'] !== undefined || flags.heads !== undefined;
-  const model = resolveModel(
-    d !== undefined && !own
-      ? {...flags, heads: String(Math.max(1, Math.round(parseInteger(d, 'd-model') / 64)))}
-      : flags,
-  );
-  const workload = resolveWorkload(flags, model);
-  const metric = (flags.metric ?? 'flops') as CrossoverMetric;
-  const range = parseRange(flags.range ?? '16..16M');
-  const textbook = workload.profile === 'textbook';
-  if (flags.b === undefined) {
+export function runCrossover(r: ResolvedScenario, opts: CrossoverOptions): CrossoverQuery {
+  const {model, workload} = r;
+  const metric = opts.metric ?? 'flops';
+  const range = parseRange(opts.range ?? '16..16M');
+  if (opts.b === undefined) {
     throw new InvalidInputError('crossover needs --b, the design to compare with --a', {
       path: ['b'],
       hint: 'e.g. attncap crossover --a standard --b rnn',
     });
   }
-  const hardware =
-    metric === 'latency' ? await resolveHardware(flags, workload.base.dtype, ['h100-sxm']) : [];
+  const hardware = metric === 'latency' ? r.hardware : [];
   const rows: CrossoverRow[] = [];
   const devices: (ResolvedHardware | undefined)[] = hardware.length > 0 ? hardware : [undefined];
   for (const hw of devices) {
-    const a = side(flags.a ?? 'standard', 'a', model, workload.base, metric, textbook, hw);
-    const b = side(flags.b, 'b', model, workload.base, metric, textbook, hw);
+    const a = side(opts.a ?? 'standard', 'a', model, workload.base, metric, r.profile, hw);
+    const b = side(opts.b, 'b', model, workload.base, metric, r.profile, hw);
     const diff = (n: number) => a.cost(n) - b.cost(n);
     const found = crossings(diff, range[0], range[1]);
-    const cheaper = (n: number) => (diff(n) < 0 ? a.label : b.label);
+    // A tie is nobody's win (docs/capacity.md "crossover").
+    const cheaper = (d: number) => (d < 0 ? a.label : d > 0 ? b.label : 'tie');
     rows.push({
       a: a.label,
       b: b.label,
@@ -217,24 +204,28 @@ export async function runCrossover(flags: CrossoverFlags): Promise<CrossoverQuer
         n,
         a: a.cost(n),
         b: b.cost(n),
-        cheaperAfter: cheaper(diff(n) === 0 ? n + 1 : n),
+        cheaperAfter: cheaper(diff(n) === 0 ? diff(n + 1) : diff(n)),
       })),
-      cheaperAtStart: cheaper(range[0]),
+      cheaperAtStart: cheaper(diff(range[0])),
     });
   }
   return {
     rows,
     range,
     metric,
-    warnings: [...new Set(hardware.flatMap(h => h.warnings))],
+    warnings: uniqueWarnings(metric === 'latency' ? r.warnings : r.warnings.filter(w => !isDeviceWarning(w))),
     inputs: {
-      model: echoModel(model),
+      model: {...echoModel(model), label: r.modelLabel},
       ...echoWorkload(workload),
-      a: flags.a ?? 'standard',
-      b: flags.b,
+      a: opts.a ?? 'standard',
+      b: opts.b,
       metric,
       range: {from: range[0], to: range[1]},
       hardware: hardware.map(echoHardware),
     },
   };
+}
+
+function isDeviceWarning(w: Warning): boolean {
+  return w.code === 'dtype-fallback' || w.code === 'default-calibration';
 }

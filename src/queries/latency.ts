@@ -1,31 +1,27 @@
 /**
- * `attncap latency`: roofline latency (SPEC §4.5) of each variant × sequence length on each
- * device: expected (calibrated efficiencies, launch overheads) and ideal (the peaks: the floor),
- * tokens per second, and per component the bound and arithmetic intensity. Textbook profile
- * (SPEC §5.1): 2·n²·d·L / peak.
+ * `attncap latency`: roofline latency (docs/capacity.md) of each variant × sequence length on
+ * each device: expected (calibrated efficiencies, launch overheads) and ideal (the peaks: the
+ * floor), tokens per second, per component the bound and arithmetic intensity, and whether the
+ * set-up fits the device at all (a speed that cannot be had is marked, never silently shown).
  */
 
-import {resolveSeqs} from '../inputs.js';
 import type {Bound} from '../model/roofline.js';
 import {atSeq} from '../model/workload.js';
+import {type ResolvedScenario, scenarioSeqs} from '../scenario/resolve.js';
+import {uniqueWarnings, type Warning} from '../scenario/warnings.js';
+import {formatBytes} from '../units.js';
 import {
-  type CapacityContext,
-  type CapacityFlags,
   type ComponentLatency,
+  contextWarnings,
   echoCapacity,
-  hardwareWarnings,
-  pointAt,
-  resolveCapacity,
-  textbookLatency,
-  variantLabel,
+  type FitFields,
+  fitAt,
+  fitWarnings,
+  type VariantFields,
+  variantFields,
 } from './capacity.js';
 
-export interface LatencyFlags extends CapacityFlags {
-  seq?: string;
-}
-
-export interface LatencyRow {
-  variant: string;
+export interface LatencyRow extends VariantFields, FitFields {
   seq: number;
   batch: number;
   hardware: string;
@@ -38,28 +34,26 @@ export interface LatencyRow {
 }
 
 export interface LatencyQuery {
-  ctx: CapacityContext;
+  ctx: ResolvedScenario;
   inputs: Record<string, unknown>;
   rows: LatencyRow[];
-  warnings: string[];
+  warnings: Warning[];
 }
 
-export async function runLatency(flags: LatencyFlags): Promise<LatencyQuery> {
-  const ctx = await resolveCapacity(flags);
-  const seqs = resolveSeqs(flags.seq, ctx.model);
+export function runLatency(r: ResolvedScenario): LatencyQuery {
+  const seqs = scenarioSeqs(r);
   const rows: LatencyRow[] = [];
-  for (const variant of ctx.variants) {
+  for (const variant of r.variants) {
     for (const seq of seqs.values) {
-      for (const hw of ctx.hardware) {
-        const w = atSeq(ctx.workload.base, seq);
-        const l = ctx.textbook
-          ? textbookLatency(ctx.model, w, variant, hw)
-          : pointAt(ctx.model, ctx.workload.base, {seq}, variant, hw).latency;
+      for (const hw of r.hardware) {
+        const w = atSeq(r.workload.base, seq);
+        const l = r.profile.point(r.model, w, variant, hw).latency;
         rows.push({
-          variant: variantLabel(ctx.model, variant),
+          ...variantFields(r.model, variant),
           seq,
           batch: w.batch,
           hardware: hw.id,
+          ...fitAt(r, w, variant, hw),
           seconds: l.seconds,
           idealSeconds: l.idealSeconds,
           tokensPerSec: l.tokensPerSec,
@@ -70,14 +64,18 @@ export async function runLatency(flags: LatencyFlags): Promise<LatencyQuery> {
     }
   }
   return {
-    ctx,
+    ctx: r,
     rows,
-    warnings: hardwareWarnings(ctx),
+    warnings: uniqueWarnings([
+      ...r.warnings,
+      ...contextWarnings(r, seqs.values),
+      ...fitWarnings(rows, n => formatBytes(n)),
+    ]),
     inputs: {
-      ...echoCapacity(ctx),
+      ...echoCapacity(r),
       seq: seqs,
-      peaks: Object.fromEntries(ctx.hardware.map(h => [h.id, h.peaks])),
-      profiles: Object.fromEntries(ctx.hardware.map(h => [h.id, h.profileSource])),
+      peaks: Object.fromEntries(r.hardware.map(h => [h.id, h.peaks])),
+      profiles: Object.fromEntries(r.hardware.map(h => [h.id, h.profileSource])),
     },
   };
 }

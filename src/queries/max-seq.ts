@@ -5,46 +5,40 @@
  */
 import {CheckFailedError, InvalidInputError} from '../errors.js';
 import type {ResolvedHardware} from '../hardware.js';
-import {resolveSeqs} from '../inputs.js';
-import {evaluate} from '../model/engine.js';
 import type {MemoryBreakdown} from '../model/memory.js';
 import {maxInt, SOLVER_LIMIT} from '../model/solvers.js';
-import {textbookUsableBytes} from '../model/textbook.js';
 import type {ResolvedVariant} from '../model/types.js';
 import {atSeq, type Workload} from '../model/workload.js';
+import {type ResolvedScenario, scenarioSeqs} from '../scenario/resolve.js';
+import {uniqueWarnings, type Warning, warning} from '../scenario/warnings.js';
 import {formatInt, parseDuration, parseInteger, parseSeq} from '../units.js';
-import {
-  type CapacityContext,
-  type CapacityFlags,
-  dominantTerm,
-  echoCapacity,
-  hardwareWarnings,
-  memoryAt,
-  pointAt,
-  resolveCapacity,
-  secondsOf,
-  textbookLatency,
-  textbookMemory,
-  textbookPairs,
-  variantLabel,
-} from './capacity.js';
+import {echoCapacity, type VariantFields, variantFields} from './capacity.js';
+
+type CapacityContext = ResolvedScenario;
 
 export type Solve = 'seq' | 'batch';
-export type Binding = 'memory' | 'latency' | 'none fits' | 'unbounded';
+export type Binding = 'memory' | 'latency' | 'context' | 'none fits' | 'unbounded';
 
-export interface MaxSeqFlags extends CapacityFlags {
-  seq?: string;
-  'max-latency'?: string;
-  solve?: string;
+export interface MaxSeqOptions {
+  solve?: Solve;
+  /** Expected-latency budget, e.g. '2s'. */
+  maxLatency?: string;
+  /** The capacity assertion (exit 1 when not met), e.g. '32k'. */
   min?: string;
 }
 
-export interface MaxSeqRow {
-  variant: string;
+export interface MaxSeqRow extends VariantFields {
   hardware: string;
   solve: Solve;
-  /** The answer when solving for n; null when nothing fits or the answer is unbounded. */
+  /**
+   * The answer when solving for n, capped at the model's context length unless the scenario says
+   * ignoreContext; null when nothing fits or the answer is unbounded.
+   */
   maxSeq: number | null;
+  /** What memory (and the latency budget) alone allow, before the context cap; null as maxSeq. */
+  maxSeqMemory: number | null;
+  /** The model's trained context length, when it states one. */
+  contextLength: number | null;
   /** The answer when solving for the batch (`--solve batch`). */
   maxBatch: number | null;
   /** Sequence length and batch at the answer (the fixed one and the solved one). */
@@ -72,24 +66,14 @@ function workloadAt(ctx: CapacityContext, solve: Solve, fixedSeq: number, x: num
   return solve === 'seq' ? atSeq(ctx.workload.base, x) : atSeq(ctx.workload.base, fixedSeq, x);
 }
 
-/** The memory predicate: the peak fits the device (textbook: the attention matrices fit 70%). */
+/** The memory predicate of the scenario's accounting profile. */
 export function memoryPredicate(
   ctx: CapacityContext,
   variant: ResolvedVariant | undefined,
   hw: ResolvedHardware,
   opts: SolveOptions,
 ): (x: number) => boolean {
-  const {model} = ctx;
-  if (ctx.textbook) {
-    // SPEC §5.1: only the attention matrices count: h·pairs·s·L·b ≤ 0.7·GB·10⁹.
-    const usable = textbookUsableBytes(hw.memoryMarketedGB);
-    const h = model.heads ?? 1;
-    return x => {
-      const w = workloadAt(ctx, opts.solve, opts.seq, x);
-      return h * textbookPairs(model, variant, w.seq) * w.bytes * model.layers * w.batch <= usable;
-    };
-  }
-  return x => memoryAt(model, workloadAt(ctx, opts.solve, opts.seq, x), variant, hw).fits;
+  return x => ctx.profile.solverFits(ctx.model, workloadAt(ctx, opts.solve, opts.seq, x), variant, hw);
 }
 
 export function latencyPredicate(
@@ -99,13 +83,7 @@ export function latencyPredicate(
   opts: SolveOptions & {maxLatencySeconds: number},
 ): (x: number) => boolean {
   const budget = opts.maxLatencySeconds;
-  if (ctx.textbook)
-    return x =>
-      textbookLatency(ctx.model, workloadAt(ctx, opts.solve, opts.seq, x), variant, hw).seconds <= budget;
-  return x => {
-    const w = workloadAt(ctx, opts.solve, opts.seq, x);
-    return secondsOf(evaluate(ctx.model, w, variant), w, hw) <= budget;
-  };
+  return x => ctx.profile.seconds(ctx.model, workloadAt(ctx, opts.solve, opts.seq, x), variant, hw) <= budget;
 }
 
 /** Solves one variant on one device. */
@@ -115,11 +93,14 @@ export function solveOne(
   hw: ResolvedHardware,
   opts: SolveOptions,
 ): MaxSeqRow {
+  const contextLength = ctx.model.contextLength ?? null;
   const base = {
-    variant: variantLabel(ctx.model, variant),
+    ...variantFields(ctx.model, variant),
     hardware: hw.id,
     solve: opts.solve,
     maxSeq: null,
+    maxSeqMemory: null,
+    contextLength,
     maxBatch: null,
     seq: opts.solve === 'batch' ? opts.seq : null,
     batch: opts.solve === 'seq' ? ctx.workload.base.batch : null,
@@ -135,32 +116,33 @@ export function solveOne(
   if (mem.kind === 'none' || lat?.kind === 'none') return {...base, binding: 'none fits', fits: false};
   let value: number;
   let binding: Binding;
-  if (mem.kind === 'unbounded' && (lat === undefined || lat.kind === 'unbounded'))
-    return {...base, binding: 'unbounded', fits: true};
-  if (mem.kind === 'value' && (lat === undefined || lat.kind === 'unbounded' || mem.value <= lat.value)) {
+  const capped = opts.solve === 'seq' && !ctx.ignoreContext && contextLength !== null;
+  if (mem.kind === 'unbounded' && (lat === undefined || lat.kind === 'unbounded')) {
+    if (!capped) return {...base, binding: 'unbounded', fits: true};
+    value = contextLength;
+    binding = 'context';
+  } else if (
+    mem.kind === 'value' &&
+    (lat === undefined || lat.kind === 'unbounded' || mem.value <= lat.value)
+  ) {
     value = mem.value;
     binding = 'memory';
   } else {
     value = (lat as {value: number}).value;
     binding = 'latency';
   }
-  const w = workloadAt(ctx, opts.solve, opts.seq, value);
-  let memory: MemoryBreakdown;
-  let seconds: number;
-  let term: string;
-  if (ctx.textbook) {
-    memory = textbookMemory(ctx.model, w, variant, hw, {matricesOnly: true});
-    seconds = textbookLatency(ctx.model, w, variant, hw).seconds;
-    term = 'attention matrices';
-  } else {
-    const p = pointAt(ctx.model, ctx.workload.base, {seq: w.seq, batch: w.batch}, variant, hw);
-    memory = p.memory;
-    seconds = p.latency.seconds;
-    term = dominantTerm(p);
+  const uncapped = binding === 'context' ? null : value;
+  if (capped && value > contextLength) {
+    value = contextLength;
+    binding = 'context';
   }
+  const w = workloadAt(ctx, opts.solve, opts.seq, value);
+  const {memory, dominantTerm: term} = ctx.profile.solverMemory(ctx.model, w, variant, hw);
+  const seconds = ctx.profile.seconds(ctx.model, w, variant, hw);
   return {
     ...base,
     maxSeq: opts.solve === 'seq' ? value : null,
+    maxSeqMemory: opts.solve === 'seq' ? uncapped : null,
     maxBatch: opts.solve === 'batch' ? value : null,
     seq: w.seq,
     batch: w.batch,
@@ -176,21 +158,20 @@ export interface MaxSeqQuery {
   ctx: CapacityContext;
   inputs: Record<string, unknown>;
   rows: MaxSeqRow[];
-  warnings: string[];
+  warnings: Warning[];
   solve: Solve;
   min?: number;
   failure?: CheckFailedError;
 }
 
-export async function runMaxSeq(flags: MaxSeqFlags): Promise<MaxSeqQuery> {
-  const solve = (flags.solve ?? 'seq') as Solve;
-  const ctx = await resolveCapacity(flags);
+export function runMaxSeq(ctx: ResolvedScenario, opts: MaxSeqOptions = {}): MaxSeqQuery {
+  const solve = opts.solve ?? 'seq';
   let seq = 0;
   if (solve === 'batch') {
-    const seqs = resolveSeqs(flags.seq, ctx.model).values;
+    const seqs = scenarioSeqs(ctx).values;
     if (seqs.length !== 1) {
       throw new InvalidInputError(
-        `--seq '${flags.seq}' gives ${seqs.length} lengths; --solve batch needs one`,
+        `--seq '${ctx.seqText}' gives ${seqs.length} lengths; --solve batch needs one`,
         {
           path: ['seq'],
           hint: 'Give one sequence length, e.g. --seq 8k.',
@@ -198,12 +179,13 @@ export async function runMaxSeq(flags: MaxSeqFlags): Promise<MaxSeqQuery> {
       );
     }
     seq = seqs[0];
-  } else if (flags.seq !== undefined) {
+  } else if (ctx.seqText !== undefined) {
     throw new InvalidInputError(`--seq is what max-seq solves for; it is only taken with --solve batch`, {
       path: ['seq'],
       hint: 'Drop --seq, or add --solve batch to find the largest batch at that length.',
     });
   }
+  const flags = {'max-latency': opts.maxLatency, min: opts.min};
   const maxLatencySeconds =
     flags['max-latency'] !== undefined ? parseDuration(flags['max-latency'], 'max-latency') : undefined;
   const min =
@@ -216,6 +198,7 @@ export async function runMaxSeq(flags: MaxSeqFlags): Promise<MaxSeqQuery> {
   for (const variant of ctx.variants) {
     for (const hw of ctx.hardware) rows.push(solveOne(ctx, variant, hw, {solve, seq, maxLatencySeconds}));
   }
+  const cappedRows = rows.filter(r => r.binding === 'context' && r.maxSeqMemory !== r.maxSeq);
   let failure: CheckFailedError | undefined;
   if (min !== undefined) {
     const what = solve === 'seq' ? 'sequence length' : 'batch';
@@ -226,7 +209,7 @@ export async function runMaxSeq(flags: MaxSeqFlags): Promise<MaxSeqQuery> {
       const list = short
         .map(
           r =>
-            `${r.variant} on ${r.hardware}: ${r.fits ? formatInt((solve === 'seq' ? r.maxSeq : r.maxBatch) ?? 0) : 'nothing fits'}`,
+            `${r.variantLabel} on ${r.hardware}: ${r.fits ? formatInt((solve === 'seq' ? r.maxSeq : r.maxBatch) ?? 0) : 'nothing fits'}`,
         )
         .join('; ');
       failure = new CheckFailedError(
@@ -243,7 +226,17 @@ export async function runMaxSeq(flags: MaxSeqFlags): Promise<MaxSeqQuery> {
     rows,
     solve,
     min,
-    warnings: hardwareWarnings(ctx),
+    warnings: uniqueWarnings([
+      ...ctx.warnings,
+      ...(cappedRows.length > 0
+        ? [
+            warning(
+              'context-capped',
+              `memory allows more than ${ctx.modelLabel}'s context length of ${formatInt(ctx.model.contextLength ?? 0)} tokens (e.g. ${cappedRows[0].variantLabel} on ${cappedRows[0].hardware}: ${cappedRows[0].maxSeqMemory === null ? 'unbounded' : formatInt(cappedRows[0].maxSeqMemory)}); the answer is capped at the context (maxSeqMemory has the memory limit; --ignore-context lifts the cap)`,
+            ),
+          ]
+        : []),
+    ]),
     failure,
     inputs: {
       ...echoCapacity(ctx),

@@ -1,31 +1,17 @@
 /**
- * `attncap memory`: the peak-memory breakdown (SPEC §4.4) of each variant × sequence length on
- * each device: weights, gradients, optimizer states, saved activations, KV cache, the largest
- * transient working set, the runtime reserve, against the device capacity. Textbook profile
- * (SPEC §5.1): attention memory per sample L·s·(3nd + h·n² + nd) against 70% of the marketed GB.
+ * `attncap memory`: the peak-memory breakdown (docs/capacity.md) of each variant × sequence
+ * length on each device: weights, gradients, optimizer states, saved activations, KV cache, the
+ * largest transient working set, the runtime reserve, against the device capacity. Textbook
+ * profile (docs/assumptions.md): attention memory per sample L·s·(3nd + h·n² + nd) against 70%
+ * of the marketed GB.
  */
-
-import {resolveSeqs} from '../inputs.js';
 import type {MemoryBreakdown} from '../model/memory.js';
 import {atSeq} from '../model/workload.js';
-import {
-  type CapacityContext,
-  type CapacityFlags,
-  dominantTerm,
-  echoCapacity,
-  hardwareWarnings,
-  pointAt,
-  resolveCapacity,
-  textbookMemory,
-  variantLabel,
-} from './capacity.js';
+import {type ResolvedScenario, scenarioSeqs} from '../scenario/resolve.js';
+import {uniqueWarnings, type Warning} from '../scenario/warnings.js';
+import {contextWarnings, echoCapacity, type VariantFields, variantFields} from './capacity.js';
 
-export interface MemoryFlags extends CapacityFlags {
-  seq?: string;
-}
-
-export interface MemoryRow {
-  variant: string;
+export interface MemoryRow extends VariantFields {
   seq: number;
   hardware: string;
   /** Largest term of the peak, e.g. 'KV cache' or 'transient (scores)'. */
@@ -34,34 +20,33 @@ export interface MemoryRow {
 }
 
 export interface MemoryQuery {
-  ctx: CapacityContext;
+  ctx: ResolvedScenario;
   inputs: Record<string, unknown>;
   rows: MemoryRow[];
-  warnings: string[];
+  warnings: Warning[];
 }
 
-export async function runMemory(flags: MemoryFlags): Promise<MemoryQuery> {
-  const ctx = await resolveCapacity(flags);
-  const seqs = resolveSeqs(flags.seq, ctx.model);
+export function runMemory(r: ResolvedScenario): MemoryQuery {
+  const seqs = scenarioSeqs(r);
   const rows: MemoryRow[] = [];
-  for (const variant of ctx.variants) {
+  for (const variant of r.variants) {
     for (const seq of seqs.values) {
-      for (const hw of ctx.hardware) {
-        const label = variantLabel(ctx.model, variant);
-        if (ctx.textbook) {
-          rows.push({
-            variant: label,
-            seq,
-            hardware: hw.id,
-            dominantTerm: 'attention matrices',
-            memory: textbookMemory(ctx.model, atSeq(ctx.workload.base, seq), variant, hw),
-          });
-          continue;
-        }
-        const p = pointAt(ctx.model, ctx.workload.base, {seq}, variant, hw);
-        rows.push({variant: label, seq, hardware: hw.id, dominantTerm: dominantTerm(p), memory: p.memory});
+      for (const hw of r.hardware) {
+        const p = r.profile.point(r.model, atSeq(r.workload.base, seq), variant, hw);
+        rows.push({
+          ...variantFields(r.model, variant),
+          seq,
+          hardware: hw.id,
+          dominantTerm: p.dominantTerm,
+          memory: p.memory,
+        });
       }
     }
   }
-  return {ctx, rows, warnings: hardwareWarnings(ctx), inputs: {...echoCapacity(ctx), seq: seqs}};
+  return {
+    ctx: r,
+    rows,
+    warnings: uniqueWarnings([...r.warnings, ...contextWarnings(r, seqs.values)]),
+    inputs: {...echoCapacity(r), seq: seqs},
+  };
 }

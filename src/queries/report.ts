@@ -5,40 +5,35 @@
  */
 
 import {InvalidInputError} from '../errors.js';
-import {DEFAULT_HARDWARE} from '../hardware.js';
-import {evaluate} from '../model/engine.js';
-import {type MemoryBreakdown, memoryOf, reserveBytes} from '../model/memory.js';
+import type {MemoryBreakdown} from '../model/memory.js';
 import type {Bound} from '../model/roofline.js';
 import {SOLVER_LIMIT} from '../model/solvers.js';
-import {textbookUsableBytes} from '../model/textbook.js';
 import {atSeq} from '../model/workload.js';
-import {parseSeqList} from '../units.js';
+import {asField, type ResolvedScenario} from '../scenario/resolve.js';
+import {uniqueWarnings, type Warning} from '../scenario/warnings.js';
+import {formatBytes, parseSeqList} from '../units.js';
 import {
-  type CapacityContext,
-  type CapacityFlags,
+  contextWarnings,
   echoCapacity,
-  hardwareWarnings,
-  keepsCache,
-  pointAt,
-  resolveCapacity,
-  textbookLatency,
-  textbookMemory,
+  type FitFields,
+  fitAt,
+  fitWarnings,
+  type VariantFields,
+  variantFields,
   variantLabel,
 } from './capacity.js';
-import {DEFAULT_VARIANTS} from './compare.js';
 import {type Binding, solveOne} from './max-seq.js';
+
+type CapacityContext = ResolvedScenario;
 
 export const DEFAULT_REFERENCE_SEQ = 8192;
 
-export interface ReportFlags extends CapacityFlags {
-  seq?: string;
-}
-
-export interface ReportRow {
-  variant: string;
+export interface ReportRow extends VariantFields, FitFields {
   hardware: string;
-  /** Longest sequence that fits; null when nothing fits or above 2^40 (see binding). */
+  /** Longest sequence that fits, capped at the model's context length; null when nothing fits or above 2^40 (see binding). */
   maxSeq: number | null;
+  /** What memory alone allows, before the context cap (max-seq's maxSeqMemory). */
+  maxSeqMemory: number | null;
   binding: Binding;
   /** Largest memory term at maxSeq. */
   dominantTerm: string | null;
@@ -74,22 +69,20 @@ export interface ReportQuery {
   facts: VariantFacts[];
   curve: MemoryCurve;
   referenceSeq: number;
-  warnings: string[];
+  warnings: Warning[];
 }
 
-const NO_RESERVE = {capacityBytes: 1, runtimeReserveBytes: 0, memoryReserveFraction: 0};
 /** The chart stops at 2^26 tokens (64M): beyond it every curve is a straight line on log axes. */
 const CURVE_MAX_LOG2 = 26;
 
-export async function runReport(flags: ReportFlags): Promise<ReportQuery> {
-  const ctx = await resolveCapacity(flags, {
-    defaultVariants: DEFAULT_VARIANTS,
-    defaultHardware: DEFAULT_HARDWARE,
-  });
-  const seqs = flags.seq === undefined ? [DEFAULT_REFERENCE_SEQ] : parseSeqList(flags.seq, 'seq');
+export function runReport(ctx: ResolvedScenario): ReportQuery {
+  const seqs =
+    ctx.seqText === undefined
+      ? [DEFAULT_REFERENCE_SEQ]
+      : asField(ctx, () => parseSeqList(ctx.seqText as string, 'seq'));
   if (seqs.length !== 1) {
     throw new InvalidInputError(
-      `--seq '${flags.seq}' gives ${seqs.length} lengths; the report takes one reference length`,
+      `--seq '${ctx.seqText}' gives ${seqs.length} lengths; the report takes one reference length`,
       {
         path: ['seq'],
         hint: 'e.g. --seq 32k; use attncap sweep for a range.',
@@ -105,38 +98,21 @@ export async function runReport(flags: ReportFlags): Promise<ReportQuery> {
       if (solved.maxSeq !== null) largest = Math.max(largest, solved.maxSeq);
       if (solved.binding === 'unbounded') largest = SOLVER_LIMIT;
       const w = atSeq(ctx.workload.base, referenceSeq);
-      let flops: number;
-      let memory: MemoryBreakdown;
-      let seconds: number;
-      let idealSeconds: number;
-      let bound: Bound;
-      if (ctx.textbook) {
-        const l = textbookLatency(ctx.model, w, variant, hw);
-        flops = evaluate(ctx.model, w, variant).totals.flops;
-        memory = textbookMemory(ctx.model, w, variant, hw);
-        seconds = l.seconds;
-        idealSeconds = l.idealSeconds;
-        bound = l.bound;
-      } else {
-        const p = pointAt(ctx.model, ctx.workload.base, {seq: referenceSeq}, variant, hw);
-        flops = p.evaluation.totals.flops;
-        memory = p.memory;
-        seconds = p.latency.seconds;
-        idealSeconds = p.latency.idealSeconds;
-        bound = p.latency.bound;
-      }
+      const p = ctx.profile.point(ctx.model, w, variant, hw);
       rows.push({
-        variant: solved.variant,
+        ...variantFields(ctx.model, variant),
         hardware: hw.id,
         maxSeq: solved.maxSeq,
+        maxSeqMemory: solved.maxSeqMemory,
         binding: solved.binding,
         dominantTerm: solved.dominantTerm,
         seq: referenceSeq,
-        flops,
-        memory,
-        seconds,
-        idealSeconds,
-        bound,
+        ...fitAt(ctx, w, variant, hw),
+        flops: p.flops,
+        memory: p.memory,
+        seconds: p.latency.seconds,
+        idealSeconds: p.latency.idealSeconds,
+        bound: p.latency.bound,
       });
     }
   }
@@ -152,7 +128,11 @@ export async function runReport(flags: ReportFlags): Promise<ReportQuery> {
     facts,
     curve: memoryCurve(ctx, largest),
     referenceSeq,
-    warnings: hardwareWarnings(ctx),
+    warnings: uniqueWarnings([
+      ...ctx.warnings,
+      ...contextWarnings(ctx, [referenceSeq]),
+      ...fitWarnings(rows, n => formatBytes(n)),
+    ]),
     inputs: {...echoCapacity(ctx), referenceSeq},
   };
 }
@@ -164,21 +144,12 @@ function memoryCurve(ctx: CapacityContext, largest: number): MemoryCurve {
   const hw = ctx.hardware[ctx.hardware.length - 1];
   const series = ctx.variants.map(variant => ({
     variant: variantLabel(ctx.model, variant),
-    values: xs.map(n => {
-      const w = atSeq(ctx.workload.base, n);
-      if (ctx.textbook) return textbookMemory(ctx.model, w, variant, hw).activationBytes;
-      return memoryOf(
-        evaluate(ctx.model, w, variant, {scoped: false}),
-        w,
-        NO_RESERVE,
-        keepsCache(ctx.model, w),
-      ).totalBytes;
-    }),
+    values: xs.map(n => ctx.profile.demandBytes(ctx.model, atSeq(ctx.workload.base, n), variant, hw)),
   }));
   const capacities = ctx.hardware.map(h => ({
     hardware: h.id,
     name: h.name,
-    usableBytes: ctx.textbook ? textbookUsableBytes(h.memoryMarketedGB) : h.capacityBytes - reserveBytes(h),
+    usableBytes: ctx.profile.usableBytes(h),
   }));
   return {xs, series, capacities};
 }

@@ -29,18 +29,14 @@ import {maxInt} from '../model/solvers.js';
 import type {ResolvedVariant} from '../model/types.js';
 import {resolveVariant} from '../model/variants/index.js';
 import {atSeq, type Workload} from '../model/workload.js';
+import type {ResolvedScenario} from '../scenario/resolve.js';
+import {type Warning, warning} from '../scenario/warnings.js';
 import type {ModelPreset} from '../schema/presets.js';
 import {parseBandwidth, parseDuration, parseInteger, parseSeq} from '../units.js';
-import {
-  type CapacityContext,
-  type CapacityFlags,
-  echoCapacity,
-  hardwareWarnings,
-  resolveCapacity,
-  variantLabel,
-} from './capacity.js';
+import {echoCapacity, variantLabel} from './capacity.js';
 
-export interface ServeFlags extends CapacityFlags {
+/** What `serve` takes beyond the scenario, as the flags give it (strings parsed here). */
+export interface ServeOptions {
   input?: string;
   output?: string;
   concurrency?: string;
@@ -145,22 +141,22 @@ export interface ServeRow {
 }
 
 export interface ServeQuery {
-  ctx: CapacityContext;
+  ctx: ResolvedScenario;
   inputs: Record<string, unknown>;
   rows: ServeRow[];
-  warnings: string[];
+  warnings: Warning[];
 }
 
-function intFlag(flags: ServeFlags, key: keyof ServeFlags): number | undefined {
+function intFlag(flags: ServeOptions, key: keyof ServeOptions): number | undefined {
   const v = flags[key];
   return v === undefined ? undefined : parseInteger(v as string, key);
 }
 
 /** Parallel degrees, checked against the model: `--tp 3` with 64 heads exits 2 naming the rule. */
 export function resolveParallelism(
-  flags: ServeFlags,
+  flags: ServeOptions,
   model: ModelPreset,
-  warnings: string[],
+  warnings: Warning[],
 ): {p: Parallelism; gpus: number} {
   const pp = intFlag(flags, 'pp') ?? 1;
   const cp = intFlag(flags, 'cp') ?? 1;
@@ -201,7 +197,10 @@ export function resolveParallelism(
       );
     }
     warnings.push(
-      `${model.id} has ${kvHeads} KV heads, fewer than --tp ${tp}: each KV head is replicated on ${tp / kvHeads} ranks, so the KV cache per GPU shrinks only to 1/${kvHeads}`,
+      warning(
+        'kv-heads-replicated',
+        `${model.id} has ${kvHeads} KV heads, fewer than --tp ${tp}: each KV head is replicated on ${tp / kvHeads} ranks, so the KV cache per GPU shrinks only to 1/${kvHeads}`,
+      ),
     );
   } else if (kvHeads % tp !== 0) {
     throw new InvalidInputError(
@@ -247,7 +246,10 @@ export function resolveParallelism(
   }
   if (model.mla && tp > 1) {
     warnings.push(
-      `${model.id} caches one shared latent per token (multi-head latent attention): every tensor-parallel rank keeps the whole cache`,
+      warning(
+        'kv-heads-replicated',
+        `${model.id} caches one shared latent per token (multi-head latent attention): every tensor-parallel rank keeps the whole cache`,
+      ),
     );
   }
   const microBatches = intFlag(flags, 'micro-batches') ?? pp;
@@ -265,7 +267,7 @@ function divisors(n: number): number[] {
  * the preset's NVLink where it has one), `--network BANDWIDTH` between nodes (default: the
  * preset's reference network), `--nodes` (default ⌈gpus / 8⌉).
  */
-export function resolveTopology(flags: ServeFlags, hw: ResolvedHardware, gpus: number): Topology {
+export function resolveTopology(flags: ServeOptions, hw: ResolvedHardware, gpus: number): Topology {
   const nodes = intFlag(flags, 'nodes') ?? Math.ceil(gpus / 8);
   if (gpus % nodes !== 0) {
     throw new InvalidInputError(
@@ -575,8 +577,7 @@ export function serveOne(
   };
 }
 
-export async function runServe(flags: ServeFlags): Promise<ServeQuery> {
-  const ctx = await resolveCapacity(flags);
+export function runServe(ctx: ResolvedScenario, flags: ServeOptions): ServeQuery {
   const {model} = ctx;
   if (!model.causal) {
     throw new InvalidInputError(
@@ -587,7 +588,7 @@ export async function runServe(flags: ServeFlags): Promise<ServeQuery> {
       },
     );
   }
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   const input = parseSeq(flags.input ?? '1k', 'input');
   const output = parseSeq(flags.output ?? '256', 'output');
   const {p, gpus} = resolveParallelism(flags, model, warnings);
@@ -604,7 +605,7 @@ export async function runServe(flags: ServeFlags): Promise<ServeQuery> {
   const maxTtftSeconds =
     flags['max-ttft'] !== undefined ? parseDuration(flags['max-ttft'], 'max-ttft') : undefined;
   // Engines run fused (flash/paged) attention kernels: a plain standard model is served with flash.
-  const plain = !flags.variant?.length && !model.schedule && model.variant === 'standard';
+  const plain = ctx.scenario.variant === undefined && !model.schedule && model.variant === 'standard';
   const variants = plain ? [resolveVariant('flash', 'variant')] : ctx.variants;
   const heads = model.heads ?? 1;
   const base = ctx.workload.base;
@@ -634,7 +635,7 @@ export async function runServe(flags: ServeFlags): Promise<ServeQuery> {
   return {
     ctx,
     rows,
-    warnings: [...hardwareWarnings(ctx), ...warnings],
+    warnings: [...ctx.warnings, ...warnings],
     inputs: {
       ...echoCapacity(ctx),
       variants: variants.map(v => (v ? {id: v.def.id, label: v.label} : {id: 'model'})),

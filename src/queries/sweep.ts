@@ -5,25 +5,23 @@
  * JSON rows are built only when asked for.
  */
 import {InvalidInputError} from '../errors.js';
-import {resolveSeqs} from '../inputs.js';
 import {evaluate} from '../model/engine.js';
 import {memoryOf} from '../model/memory.js';
 import {atSeq, type Workload} from '../model/workload.js';
+import {asField, type ResolvedScenario, scenarioSeqs} from '../scenario/resolve.js';
+import {uniqueWarnings, type Warning, warning} from '../scenario/warnings.js';
 import type {ModelPreset} from '../schema/presets.js';
-import {parseSeqList} from '../units.js';
+import {formatBytes, formatInt, parseSeqList} from '../units.js';
 import {
-  type CapacityContext,
-  type CapacityFlags,
+  contextWarnings,
   echoCapacity,
-  hardwareWarnings,
   keepsCache,
-  resolveCapacity,
   secondsOf,
-  textbookLatency,
-  textbookMemory,
-  variantLabel,
+  type VariantFields,
+  variantFields,
 } from './capacity.js';
-import {DEFAULT_VARIANTS} from './compare.js';
+
+type CapacityContext = ResolvedScenario;
 
 export type SweepMetric = 'flops' | 'bytes' | 'memory' | 'latency';
 export type SweepOver = 'seq' | 'batch' | 'd-model';
@@ -36,22 +34,25 @@ export const METRIC_FIELD: Record<SweepMetric, 'flops' | 'hbmBytes' | 'memoryByt
   latency: 'seconds',
 };
 
-export interface SweepFlags extends CapacityFlags {
-  seq?: string;
-  metric?: string;
-  over?: string;
+export interface SweepOptions {
+  metric?: SweepMetric;
+  over?: SweepOver;
+  /** Values of batch or d-model to sweep (with over batch / d-model), e.g. '1..256'. */
   range?: string;
 }
 
-export interface SweepSeries {
-  variant: string;
-  /** Device of a latency series; null for device-independent metrics. */
+export interface SweepSeries extends VariantFields {
+  /** Device of a latency series (or of the fit columns); null for device-independent metrics. */
   hardware: string | null;
   values: Float64Array;
+  /** With a device: 1 where the set-up fits it, 0 where it does not. */
+  fits?: Uint8Array;
+  /** With a device: memory each point needs (without the reserve) and the usable memory. */
+  memoryBytes?: Float64Array;
+  usableBytes?: number;
 }
 
-export interface SweepRow {
-  variant: string;
+export interface SweepRow extends VariantFields {
   hardware: string | null;
   seq: number;
   batch: number;
@@ -60,6 +61,9 @@ export interface SweepRow {
   hbmBytes?: number;
   memoryBytes?: number;
   seconds?: number;
+  /** With a device: whether the point fits, and the usable memory its memoryBytes is held against. */
+  fits?: boolean;
+  usableBytes?: number;
 }
 
 export interface SweepQuery {
@@ -69,7 +73,7 @@ export interface SweepQuery {
   over: SweepOver;
   xs: number[];
   series: SweepSeries[];
-  warnings: string[];
+  warnings: Warning[];
 }
 
 const NO_RESERVE = {capacityBytes: 1, runtimeReserveBytes: 0, memoryReserveFraction: 0};
@@ -84,47 +88,50 @@ function widened(model: ModelPreset, d: number): ModelPreset {
   };
 }
 
-export async function runSweep(flags: SweepFlags): Promise<SweepQuery> {
-  const metric = (flags.metric ?? 'flops') as SweepMetric;
-  const over = (flags.over ?? 'seq') as SweepOver;
-  const needsDevice = metric === 'latency' || (metric === 'memory' && flags.assumptions === 'textbook');
-  const ctx = await resolveCapacity(flags, {
-    defaultVariants: DEFAULT_VARIANTS,
-    defaultHardware: ['h100-sxm'],
-  });
+export function runSweep(ctx: ResolvedScenario, opts: SweepOptions = {}): SweepQuery {
+  const metric = opts.metric ?? 'flops';
+  const over = opts.over ?? 'seq';
+  const needsDevice = metric === 'latency' || (metric === 'memory' && ctx.profile.id === 'textbook');
   let xs: number[];
   let fixedSeq = 0;
   if (over === 'seq') {
-    if (flags.range !== undefined) {
+    if (opts.range !== undefined) {
       throw new InvalidInputError(
         '--range is for --over batch or d-model; sweep sequence lengths with --seq',
         {path: ['range'], hint: 'e.g. --seq 512..64k'},
       );
     }
-    xs = parseSeqList(flags.seq ?? '512..64k', 'seq');
+    xs = asField(ctx, () => parseSeqList(ctx.seqText ?? '512..64k', 'seq'));
   } else {
-    if (flags.range === undefined) {
+    if (opts.range === undefined) {
       throw new InvalidInputError(`--over ${over} needs --range, the values to sweep`, {
         path: ['range'],
         hint: over === 'batch' ? 'e.g. --range 1..256' : 'e.g. --range 256..8k',
       });
     }
-    xs = parseSeqList(flags.range, 'range');
-    const seqs = resolveSeqs(flags.seq, ctx.model).values;
+    xs = parseSeqList(opts.range, 'range');
+    const seqs = scenarioSeqs(ctx).values;
     if (seqs.length !== 1) {
       throw new InvalidInputError(
-        `--seq '${flags.seq}' gives ${seqs.length} lengths; with --over ${over} it is the one fixed length`,
+        `--seq '${ctx.seqText}' gives ${seqs.length} lengths; with --over ${over} it is the one fixed length`,
         {path: ['seq'], hint: 'e.g. --seq 8k'},
       );
     }
     fixedSeq = seqs[0];
   }
-  const devices = needsDevice ? ctx.hardware : [undefined];
+  // A device in play (latency, or named by the scenario) also gives each point's fit.
+  const devices = needsDevice || ctx.hardware.length > 0 ? ctx.hardware : [undefined];
   const base = ctx.workload.base;
+  const profile = ctx.profile;
   const series: SweepSeries[] = [];
+  let outside = 0;
+  let example = '';
   for (const variant of ctx.variants) {
     for (const hw of devices) {
       const values = new Float64Array(xs.length);
+      const fits = hw ? new Uint8Array(xs.length) : undefined;
+      const memoryBytes = hw ? new Float64Array(xs.length) : undefined;
+      const usableBytes = hw ? profile.usableBytes(hw) : undefined;
       for (let i = 0; i < xs.length; i++) {
         const x = xs[i];
         const model = over === 'd-model' ? widened(ctx.model, x) : ctx.model;
@@ -134,40 +141,71 @@ export async function runSweep(flags: SweepFlags): Promise<SweepQuery> {
             : over === 'batch'
               ? atSeq(base, fixedSeq, x)
               : atSeq(base, fixedSeq);
-        if (ctx.textbook && hw && metric === 'latency') {
-          values[i] = textbookLatency(model, w, variant, hw).seconds;
-          continue;
+        if (profile.id === 'textbook' && hw && (metric === 'latency' || metric === 'memory')) {
+          values[i] =
+            metric === 'latency'
+              ? profile.seconds(model, w, variant, hw)
+              : profile.demandBytes(model, w, variant, hw);
+        } else {
+          const e = evaluate(model, w, variant);
+          if (metric === 'flops') values[i] = e.totals.flops;
+          else if (metric === 'bytes') values[i] = e.totals.hbmBytes;
+          // The model's demand: the peak without the device's reserve, so that series compare across devices.
+          else if (metric === 'memory')
+            values[i] = memoryOf(e, w, NO_RESERVE, keepsCache(model, w)).totalBytes;
+          else if (hw) values[i] = secondsOf(e, w, hw);
         }
-        if (ctx.textbook && hw && metric === 'memory') {
-          values[i] = textbookMemory(model, w, variant, hw).activationBytes;
-          continue;
+        if (hw && fits && memoryBytes && usableBytes !== undefined) {
+          const demand = profile.demandBytes(model, w, variant, hw);
+          memoryBytes[i] = demand;
+          fits[i] = demand <= usableBytes ? 1 : 0;
+          if (fits[i] === 0) {
+            outside++;
+            if (example === '')
+              example = `${variantFields(ctx.model, variant).variantLabel} at ${over} = ${formatInt(x)} on ${hw.id} needs ${formatBytes(demand)} of ${formatBytes(usableBytes)} usable`;
+          }
         }
-        const e = evaluate(model, w, variant);
-        if (metric === 'flops') values[i] = e.totals.flops;
-        else if (metric === 'bytes') values[i] = e.totals.hbmBytes;
-        // The model's demand: the peak without the device's reserve, so that series compare across devices.
-        else if (metric === 'memory') values[i] = memoryOf(e, w, NO_RESERVE, keepsCache(model, w)).totalBytes;
-        else if (hw) values[i] = secondsOf(e, w, hw);
       }
-      series.push({variant: variantLabel(ctx.model, variant), hardware: hw?.id ?? null, values});
+      series.push({
+        ...variantFields(ctx.model, variant),
+        hardware: hw?.id ?? null,
+        values,
+        ...(fits && memoryBytes ? {fits, memoryBytes, usableBytes} : {}),
+      });
     }
   }
+  const total = series.length * xs.length;
+  const fitWarning: Warning[] =
+    outside > 0
+      ? [
+          warning(
+            'does-not-fit',
+            `${formatInt(outside)} of ${formatInt(total)} points do not fit in device memory (fits: false; "does not fit" in the table): e.g. ${example}`,
+          ),
+        ]
+      : [];
   return {
     ctx,
     metric,
     over,
     xs,
     series,
-    warnings: needsDevice ? hardwareWarnings(ctx) : [],
+    warnings: uniqueWarnings([
+      ...(devices[0]
+        ? ctx.warnings
+        : ctx.warnings.filter(w => w.code !== 'dtype-fallback' && w.code !== 'default-calibration')),
+      ...(over === 'seq' ? contextWarnings(ctx, xs) : contextWarnings(ctx, [fixedSeq])),
+      ...fitWarning,
+    ]),
     inputs: {
       ...echoCapacity(ctx),
-      ...(needsDevice ? {} : {hardware: []}),
+      ...(devices[0] ? {} : {hardware: []}),
       metric,
       over,
       points: xs.length,
       ...(over === 'seq'
-        ? {seq: {spec: flags.seq ?? '512..64k (default)'}}
-        : {seq: fixedSeq, range: flags.range}),
+        ? {seq: {spec: ctx.seqText ?? '512..64k (default)'}}
+        : {seq: fixedSeq, range: opts.range}),
     },
   };
 }
@@ -183,11 +221,16 @@ export function sweepRows(q: SweepQuery): SweepRow[] {
       const x = q.xs[i];
       rows.push({
         variant: s.variant,
+        variantParams: s.variantParams,
+        variantLabel: s.variantLabel,
         hardware: s.hardware,
         seq: q.over === 'seq' ? x : fixedSeq,
         batch: q.over === 'batch' ? x : base.batch,
         dModel: q.over === 'd-model' ? x : q.ctx.model.dModel,
         [field]: s.values[i],
+        ...(s.fits && s.memoryBytes
+          ? {fits: s.fits[i] === 1, memoryBytes: s.memoryBytes[i], usableBytes: s.usableBytes}
+          : {}),
       });
     }
   }

@@ -7,9 +7,10 @@
  * command line accept exactly the same spellings.
  */
 import {z} from 'zod';
-import {dtypeSchema} from './presets.js';
+import {scenarioFields} from '../scenario/schema.js';
 
 const positiveInt = z.number().int().positive();
+
 /** A number in base units, or a string with a unit parsed later (e.g. `8k`, `2s`, `70GiB`). */
 const quantity = (example: string) =>
   z
@@ -65,36 +66,20 @@ export const EXPECTATION_KINDS = [
 ] as const;
 export type ExpectationKind = (typeof EXPECTATION_KINDS)[number];
 
-/** The configuration fields a check takes, each also allowed under `defaults`. */
+/**
+ * A check IS a scenario (src/scenario/schema.ts: model, overrides, variant, seq, workload,
+ * hardware, what-ifs, assumptions) plus its name and expectations; `defaults` takes the same
+ * fields. A check runs on one device and one sequence length.
+ */
 const configFields = {
-  model: z.string().min(1).optional().describe('Model preset id (attncap presets models).'),
-  modelFile: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Model file (JSON or YAML, the preset schema), relative to the capacity file.'),
-  hardware: z.string().min(1).optional().describe('Hardware preset id (attncap presets hardware), or local.'),
-  variant: z
-    .string()
-    .min(1)
-    .optional()
-    .describe(
-      "Attention variant spec, as --variant takes it: flash, window:w=512. Default: the model's own.",
-    ),
-  seq: z
-    .union([positiveInt, z.string().min(1)])
-    .optional()
-    .describe(
-      'One sequence length, in any --seq form: 4096, "128k", "image:1024x1024/16", "audio:10s@16k". Default: the model\'s reference length.',
-    ),
-  batch: positiveInt.optional().describe('Batch size (default 1).'),
-  dtype: dtypeSchema.optional().describe('Compute dtype (default bf16).'),
-  mode: z.enum(['prefill', 'decode', 'train']).optional().describe('Workload mode (default prefill).'),
-  causal: z.boolean().optional().describe("Causal masking (default: the model's)."),
+  ...scenarioFields,
+  // Serving checks (docs/serving.md, docs/ci.md): evaluated as `attncap serve` evaluates them.
   serve: z
     .strictObject({
-      input: quantity('"8k"').describe('Prompt tokens per request (default 1k).'),
-      output: quantity('"1k"').describe('Generated tokens per request (default 256).'),
+      input: z.union([positiveInt, z.string().min(1)]).describe('Prompt tokens per request (default 1k).'),
+      output: z
+        .union([positiveInt, z.string().min(1)])
+        .describe('Generated tokens per request (default 256).'),
       concurrency: positiveInt.describe(
         'Requests at once (default: the most that fit and meet the budgets).',
       ),
@@ -102,18 +87,13 @@ const configFields = {
       tp: positiveInt,
       pp: positiveInt,
       cp: positiveInt,
+      ep: positiveInt,
       nodes: positiveInt,
-      weights: z.string().min(1).describe('Weight format, as --weights: int4:g=128, awq, fp8, …'),
-      kvDtype: z.string().min(1).describe('KV-cache dtype, as --kv-dtype.'),
-      kvBlock: positiveInt.describe('Tokens per KV block (paged cache).'),
-      memoryUtilization: z.union([z.number().positive().max(1), z.string().min(1)]),
       engine: z.enum(['graphs', 'eager']),
     })
     .partial()
     .optional()
-    .describe(
-      'Evaluate the check as `attncap serve` does (docs/serving.md); fits, minConcurrency, maxTpot, maxTtft.',
-    ),
+    .describe('Evaluate the check as `attncap serve` does: fits, minConcurrency, maxTpot, maxTtft.'),
 };
 
 export const checkDefaultsSchema = z

@@ -18,23 +18,49 @@ export const errorSchema = z.object({
   hint: z.string().optional(),
 });
 
+/** A warning: a stable code for scripts and a sentence for people (docs/warnings.md). */
+export const warningSchema = z.object({
+  code: z.string().describe('Stable warning code, e.g. does-not-fit, beyond-context (docs/warnings.md).'),
+  message: z.string(),
+});
+
+/** The attention of a row: the variant id, its parameters and its display label. */
+const variantFields = {
+  variant: z
+    .string()
+    .describe(
+      "Variant id (flash, window, …); 'model' for a model's mixed layers; the architecture id for models without attention.",
+    ),
+  variantParams: z
+    .record(z.string(), z.unknown())
+    .describe('The variant parameters, with defaults filled in.'),
+  variantLabel: z.string().describe("Display name, e.g. 'window w=512'."),
+};
+
+/** Whether a set-up fits its device (rows that show a speed or a device). */
+const fitFields = {
+  fits: z.boolean().describe('The set-up fits the device memory (a speed shown for it is achievable).'),
+  memoryBytes: count.describe('Peak memory the set-up needs, without the reserve.'),
+  usableBytes: count.describe('Device capacity less the runtime reserve and the memory kept free.'),
+};
+
 export function envelopeSchema<R extends z.ZodType>(command: string, result: R) {
   return z.union([
     z.object({
-      schemaVersion: z.literal(1),
+      schemaVersion: z.literal(2),
       command: z.literal(command),
       ok: z.literal(true),
       inputs: z.record(z.string(), z.unknown()),
       results: z.array(result),
-      warnings: z.array(z.string()),
+      warnings: z.array(warningSchema),
     }),
     z.object({
-      schemaVersion: z.literal(1),
+      schemaVersion: z.literal(2),
       command: z.literal(command),
       ok: z.literal(false),
       inputs: z.record(z.string(), z.unknown()).optional(),
       results: z.array(result).optional(),
-      warnings: z.array(z.string()).optional(),
+      warnings: z.array(warningSchema).optional(),
       error: errorSchema,
     }),
   ]);
@@ -58,7 +84,11 @@ export const componentRowSchema = z.looseObject({
 });
 
 export const costRowSchema = z.looseObject({
-  variant: z.string(),
+  ...variantFields,
+  hardware: z.string().optional().describe('With --hardware: the device of the fit fields.'),
+  fits: fitFields.fits.optional(),
+  memoryBytes: fitFields.memoryBytes.optional(),
+  usableBytes: fitFields.usableBytes.optional(),
   seq: count,
   batch: count,
   ...flopsFields,
@@ -84,7 +114,7 @@ export const compareRowSchema = costRowSchema.extend({
 });
 
 export const complexityRowSchema = z.looseObject({
-  variant: z.string(),
+  ...variantFields,
   kind: z.enum(['variant', 'architecture']),
   seq: count,
   dModel: count,
@@ -112,14 +142,15 @@ export const memoryBreakdownSchema = z.looseObject({
 });
 
 export const memoryRowSchema = z.looseObject({
-  variant: z.string(),
+  ...variantFields,
   seq: count,
   hardware: z.string(),
   memory: memoryBreakdownSchema,
 });
 
 export const latencyRowSchema = z.looseObject({
-  variant: z.string(),
+  ...variantFields,
+  ...fitFields,
   seq: count,
   hardware: z.string(),
   seconds: num,
@@ -129,11 +160,15 @@ export const latencyRowSchema = z.looseObject({
 });
 
 export const maxSeqRowSchema = z.looseObject({
-  variant: z.string(),
+  ...variantFields,
   hardware: z.string(),
-  maxSeq: nullableNum.optional(),
+  maxSeq: nullableNum
+    .optional()
+    .describe("The answer, capped at the model's context length unless ignoreContext."),
+  maxSeqMemory: nullableNum.optional().describe('What memory (and the latency budget) alone allow.'),
+  contextLength: nullableNum.optional(),
   maxBatch: nullableNum.optional(),
-  binding: z.string(),
+  binding: z.enum(['memory', 'latency', 'context', 'none fits', 'unbounded']),
   fits: z.boolean(),
 });
 
@@ -142,14 +177,21 @@ export const crossoverRowSchema = z.looseObject({
   b: z.string(),
   metric: z.string(),
   crossings: z.array(count),
+  cheaperAtStart: z.string().describe("The side cheaper at the start of the range, or 'tie'."),
 });
 
-export const sweepRowSchema = z.looseObject({variant: z.string()});
+export const sweepRowSchema = z.looseObject({
+  ...variantFields,
+  fits: fitFields.fits.optional(),
+  usableBytes: fitFields.usableBytes.optional(),
+});
 
 export const reportRowSchema = z.looseObject({
-  variant: z.string(),
+  ...variantFields,
+  ...fitFields,
   hardware: z.string(),
   maxSeq: nullableNum,
+  maxSeqMemory: nullableNum,
   binding: z.string(),
 });
 
@@ -182,7 +224,7 @@ export const checkRowSchema = z.looseObject({
   pass: z.boolean(),
   model: z.string(),
   hardware: z.string(),
-  variant: z.string(),
+  ...variantFields,
   seq: count,
   batch: count,
   dtype: z.string(),

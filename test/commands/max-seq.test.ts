@@ -14,6 +14,7 @@ test('max-seq --json: textbook GPT-2 small on RTX 3090 = 7637 tokens (exit 0)', 
     'textbook',
     '--dtype',
     'fp16',
+    '--ignore-context',
   ]);
   t.is(r.code, 0);
   t.true(r.json.ok);

@@ -29,7 +29,7 @@ test('tokens image --json: one result, resolved inputs echoed', t => {
   ]);
   t.is(code, 0);
   t.true(json.ok);
-  t.is(json.schemaVersion, 1);
+  t.is(json.schemaVersion, 2);
   t.deepEqual(json.inputs, {modality: 'image', height: 224, width: 224, patch: 16, cls: true});
   // 14·14 + 1 = 197
   t.deepEqual(json.results, [

@@ -5,7 +5,7 @@
  * Computed through the same path as `attncap cost --model ID`.
  */
 import test from 'ava';
-import {runCost} from '../../src/queries/cost.js';
+import {costQ} from '../helpers/queries.js';
 
 const within = (actual: number, published: number, tolerance = 0.03) =>
   Math.abs(actual / published - 1) <= tolerance;
@@ -41,8 +41,8 @@ const CASES: {model: string; macs?: number; params?: number; source: string}[] =
 ];
 
 for (const c of CASES) {
-  test(`${c.model} agrees with its published counts (${c.source})`, t => {
-    const row = runCost({model: c.model}, {breakdown: false}).rows[0];
+  test(`${c.model} agrees with its published counts (${c.source})`, async t => {
+    const row = (await costQ({model: c.model})).rows[0];
     if (c.macs !== undefined) t.true(within(row.macs, c.macs), `MACs ${row.macs} vs ${c.macs}`);
     if (c.params !== undefined) t.true(within(row.params, c.params), `params ${row.params} vs ${c.params}`);
   });
@@ -78,7 +78,9 @@ const CHECKPOINTS: [model: string, params: number][] = [
   ['mamba-2.8b', 2_768_345_600],
 ];
 
-test('parameter counts equal the released checkpoints to the parameter', t => {
-  const counted = CHECKPOINTS.map(([model]) => [model, runCost({model}, {breakdown: false}).rows[0]!.params]);
+test('parameter counts equal the released checkpoints to the parameter', async t => {
+  const counted = await Promise.all(
+    CHECKPOINTS.map(async ([model]) => [model, (await costQ({model})).rows[0]!.params]),
+  );
   t.deepEqual(counted, CHECKPOINTS);
 });

@@ -42,7 +42,7 @@ test('KV dtypes: int8/int4 add 32 bits of scale and zero point per head; fp8 is 
 });
 
 test('int4 weights: the layers at 4.125 bits, embeddings and LM head at the compute dtype', t => {
-  const model = resolveModel({model: 'llama-3.1-8b'});
+  const model = resolveModel({preset: 'llama-3.1-8b'});
   const bf16 = resolveWorkload({}, model);
   const int4 = resolveWorkload({weights: 'int4:g=128'}, model);
   const e = evaluate(model, atSeq(int4.base, 1), undefined, {scoped: false});
@@ -59,7 +59,7 @@ test('int4 weights: the layers at 4.125 bits, embeddings and LM head at the comp
 });
 
 test('--weights int4 with --mode train exits 2', t => {
-  const model = resolveModel({model: 'gpt2-small'});
+  const model = resolveModel({preset: 'gpt2-small'});
   t.is(
     t.throws(() => resolveWorkload({weights: 'int4', mode: 'train'}, model))?.message,
     '--weights int4 g=128 is an inference format; training keeps weights in a floating-point dtype',
@@ -67,9 +67,9 @@ test('--weights int4 with --mode train exits 2', t => {
 });
 
 test('a paged KV cache holds whole blocks per sequence', t => {
-  const model = resolveModel({model: 'llama-3.1-8b'});
+  const model = resolveModel({preset: 'llama-3.1-8b'});
   const w = (block: string, seq: number) =>
-    atSeq({...resolveWorkload({'kv-block': block, mode: 'decode'}, model).base}, seq, 3);
+    atSeq({...resolveWorkload({kvBlock: Number(block), mode: 'decode'}, model).base}, seq, 3);
   const cache = (block: string, seq: number) =>
     evaluate(model, w(block, seq), undefined, {scoped: false}).cacheBytes;
   t.is(cache('16', 1000), cache('1', 1008));
@@ -78,7 +78,7 @@ test('a paged KV cache holds whole blocks per sequence', t => {
 });
 
 test("a quantised checkpoint's own format is the default of --weights; float checkpoints follow --dtype", t => {
-  const base = resolveModel({model: 'llama-3.1-8b'});
+  const base = resolveModel({preset: 'llama-3.1-8b'});
   const withFormat = (weightFormat: string) => ({...base, weightFormat}) as typeof base;
   t.is(resolveWorkload({}, withFormat('mxfp4')).weights.label, 'mxfp4');
   t.is(resolveWorkload({}, withFormat('fp8')).base.weightBytes, 1);

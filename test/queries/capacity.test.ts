@@ -1,12 +1,9 @@
 import test from 'ava';
-import {runCrossover} from '../../src/queries/crossover.js';
-import {runLatency} from '../../src/queries/latency.js';
-import {runMemory} from '../../src/queries/memory.js';
-import {runReport} from '../../src/queries/report.js';
-import {runSweep, sweepRows} from '../../src/queries/sweep.js';
+import {sweepRows} from '../../src/queries/sweep.js';
+import {crossoverQ, latencyQ, memoryQ, reportQ, sweepQ} from '../helpers/queries.js';
 
 test('textbook memory: L·s·(3nd + h·n² + nd) per sample against 70% of the marketed GB', async t => {
-  const q = await runMemory({
+  const q = await memoryQ({
     model: 'gpt2-small',
     seq: '1k',
     assumptions: 'textbook',
@@ -24,7 +21,7 @@ test('textbook memory: L·s·(3nd + h·n² + nd) per sample against 70% of the m
 });
 
 test('detailed memory: the peak is the sum of its terms, and train adds gradients and Adam states', async t => {
-  const q = await runMemory({
+  const q = await memoryQ({
     model: 'gpt2-small',
     seq: '2k',
     variant: ['standard'],
@@ -49,7 +46,7 @@ test('detailed memory: the peak is the sum of its terms, and train adds gradient
 });
 
 test('textbook latency: 2·n²·d·L / peak, tokens/s = n / t', async t => {
-  const q = await runLatency({
+  const q = await latencyQ({
     model: 'gpt2-small',
     seq: '1k',
     assumptions: 'textbook',
@@ -66,7 +63,7 @@ test('textbook latency: 2·n²·d·L / peak, tokens/s = n / t', async t => {
 });
 
 test('detailed latency: expected ≥ ideal, components sum to the total, every bound named', async t => {
-  const q = await runLatency({
+  const q = await latencyQ({
     model: 'gpt2-small',
     seq: '4k',
     variant: ['standard', 'flash'],
@@ -84,7 +81,7 @@ test('detailed latency: expected ≥ ideal, components sum to the total, every b
 });
 
 test('crossover: textbook attention vs RNN by flops crosses at n = d = 512', async t => {
-  const q = await runCrossover({
+  const q = await crossoverQ({
     a: 'standard',
     b: 'rnn',
     metric: 'flops',
@@ -97,12 +94,12 @@ test('crossover: textbook attention vs RNN by flops crosses at n = d = 512', asy
 });
 
 test('crossover: detailed standard vs linformer by flops crosses once, exact to the token', async t => {
-  const q = await runCrossover({a: 'standard', b: 'linformer', metric: 'flops', model: 'gpt2-small'});
+  const q = await crossoverQ({a: 'standard', b: 'linformer', metric: 'flops', model: 'gpt2-small'});
   t.is(q.rows[0].crossings.length, 1);
   const n = q.rows[0].crossings[0];
   t.is(q.rows[0].cheaperAtStart, 'standard');
   // Refined to the token: a range of the two tokens either side still finds exactly n.
-  const narrow = await runCrossover({
+  const narrow = await crossoverQ({
     a: 'standard',
     b: 'linformer',
     metric: 'flops',
@@ -113,19 +110,19 @@ test('crossover: detailed standard vs linformer by flops crosses once, exact to 
 });
 
 test('crossover: a transformer never matches a same-size RNN by detailed flops (projections and FFN dominate)', async t => {
-  const q = await runCrossover({a: 'standard', b: 'rnn', metric: 'flops', model: 'gpt2-small'});
+  const q = await crossoverQ({a: 'standard', b: 'rnn', metric: 'flops', model: 'gpt2-small'});
   t.deepEqual(q.rows[0].crossings, []);
   t.is(q.rows[0].cheaperAtStart, 'rnn');
 });
 
 test('crossover: unknown sides are invalid input with a suggestion', async t => {
-  await t.throwsAsync(runCrossover({a: 'standard', b: 'rnnn'}), {
+  await t.throwsAsync(crossoverQ({a: 'standard', b: 'rnnn'}), {
     message: /--b 'rnnn' is neither an attention variant nor an architecture; did you mean 'rnn'/,
   });
 });
 
 test('sweep: one value per point and series, rows carry the metric field', async t => {
-  const q = await runSweep({
+  const q = await sweepQ({
     model: 'gpt2-small',
     metric: 'flops',
     seq: '512..4k',
@@ -142,7 +139,7 @@ test('sweep: one value per point and series, rows carry the metric field', async
 });
 
 test('report: one row per variant × device with plain finite numbers', async t => {
-  const q = await runReport({});
+  const q = await reportQ({});
   t.is(q.rows.length, 5 * 4);
   t.is(q.referenceSeq, 8192);
   const json = JSON.stringify(q.rows);
@@ -152,6 +149,6 @@ test('report: one row per variant × device with plain finite numbers', async t 
   for (const hw of ['rtx-3090', 'a100-40gb', 'a100-80gb', 'h100-sxm']) {
     const std = q.rows.find(r => r.variant === 'standard' && r.hardware === hw)!;
     const flash = q.rows.find(r => r.variant.startsWith('flash') && r.hardware === hw)!;
-    t.true((flash.maxSeq ?? 0) > (std.maxSeq ?? 0));
+    t.true((flash.maxSeqMemory ?? 0) > (std.maxSeqMemory ?? 0));
   }
 });

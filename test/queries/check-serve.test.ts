@@ -1,5 +1,6 @@
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
+import {resolveFlags} from '../../src/cli/scenario.js';
 import {loadCapacityFile, runCheck} from '../../src/queries/check.js';
 import {runServe} from '../../src/queries/serve.js';
 
@@ -39,17 +40,16 @@ test('serve checks gate fits, minConcurrency, maxTpot and maxTtft as attncap ser
     /1 of 3 checks failed: '70B TP=4 within 1 ms per token \(fails\)' \(maxTpot\)/,
   );
   // The same numbers as the command.
-  const awq = await runServe({
-    model: 'llama-3.1-70b',
-    hardware: ['h100-sxm'],
-    input: '2k',
-    output: '256',
-    weights: 'awq',
-    'kv-dtype': 'fp8',
-    'kv-block': '16',
-    'max-tpot': '0.05s',
-    'max-ttft': '5s',
-  });
+  const awq = runServe(
+    await resolveFlags({
+      model: 'llama-3.1-70b',
+      hardware: ['h100-sxm'],
+      weights: 'awq',
+      'kv-dtype': 'fp8',
+      'kv-block': '16',
+    }),
+    {input: '2k', output: '256', 'max-tpot': '0.05s', 'max-ttft': '5s'},
+  );
   const row = q.rows[1];
   t.is(row.batch, awq.rows[0].concurrency);
   t.is(row.expectations[2].measured, awq.rows[0].tpotSeconds!);

@@ -6,7 +6,7 @@ import {junitXml} from '../../src/cli/renderers/check.js';
 import {InvalidInputError} from '../../src/errors.js';
 import {pointAt} from '../../src/queries/capacity.js';
 import {type CheckQuery, evaluateCheck, loadCapacityFile, runCheck} from '../../src/queries/check.js';
-import {runMaxSeq} from '../../src/queries/max-seq.js';
+import {maxSeqQ} from '../helpers/queries.js';
 
 /** dist/test/queries/check.test.js → test/fixtures/check/NAME */
 /** The slice of the DOM that xmlbuilder2's parsed nodes implement and these tests read. */
@@ -56,7 +56,12 @@ test('fits and memory expectations agree with the memory model (pointAt)', async
 test('minMaxSeq is the max-seq answer for the same configuration', async t => {
   const [, c] = await loadCapacityFile(fixture('passing.yaml'));
   const [e] = evaluateCheck(c!).expectations;
-  const ms = await runMaxSeq({model: 'gpt2-small', hardware: ['a100-80gb'], variant: ['standard']});
+  const ms = await maxSeqQ({
+    model: 'gpt2-small',
+    hardware: ['a100-80gb'],
+    variant: ['standard'],
+    'ignore-context': true,
+  });
   t.is(e!.measured, ms.rows[0]!.maxSeq!);
   t.is(e!.bound, 8192);
   t.is(e!.margin, (e!.measured - 8192) / 8192);
@@ -122,6 +127,8 @@ const row = (name: string, pass: boolean) => ({
   model: 'gpt2-small',
   hardware: 'a100-40gb',
   variant: 'flash',
+  variantParams: {},
+  variantLabel: 'flash',
   seq: 8192,
   batch: 1,
   dtype: 'bf16',

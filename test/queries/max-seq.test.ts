@@ -1,9 +1,10 @@
 import test from 'ava';
 import fc from 'fast-check';
-import {memoryPredicate, runMaxSeq} from '../../src/queries/max-seq.js';
+import {memoryPredicate} from '../../src/queries/max-seq.js';
+import {maxSeqQ} from '../helpers/queries.js';
 
 test('textbook max-seq reproduces ⌊√(0.7·GB·1e9 / (h·s·L·b))⌋ on the common devices', async t => {
-  const q = await runMaxSeq({
+  const q = await maxSeqQ({
     model: 'gpt2-small',
     assumptions: 'textbook',
     dtype: 'fp16',
@@ -12,20 +13,21 @@ test('textbook max-seq reproduces ⌊√(0.7·GB·1e9 / (h·s·L·b))⌋ on the 
   });
   // GPT-2 small: h = 12, L = 12, s = 2. RTX 3090 24 GB: √(16.8e9/288) = 7637.6 → 7637;
   // A100 40 GB: √(28e9/288) = 9860.3 → 9860; 80 GB (A100, H100): √(56e9/288) = 13944.3 → 13944.
+  // The answers are then capped at GPT-2's trained context of 1,024 tokens (binding 'context').
   t.deepEqual(
-    q.rows.map(r => [r.hardware, r.maxSeq, r.binding]),
+    q.rows.map(r => [r.hardware, r.maxSeqMemory, r.maxSeq, r.binding]),
     [
-      ['rtx-3090', 7637, 'memory'],
-      ['a100-40gb', 9860, 'memory'],
-      ['a100-80gb', 13944, 'memory'],
-      ['h100-sxm', 13944, 'memory'],
+      ['rtx-3090', 7637, 1024, 'context'],
+      ['a100-40gb', 9860, 1024, 'context'],
+      ['a100-80gb', 13944, 1024, 'context'],
+      ['h100-sxm', 13944, 1024, 'context'],
     ],
   );
 });
 
 test('textbook latency budget binds: 2·n²·d·L / peak ≤ budget', async t => {
   // --peak-flops 150T, d = 768, L = 12: n² ≤ 1 ms·150e12 / (2·768·12) = 8,138,020.8 → n = 2852.
-  const q = await runMaxSeq({
+  const q = await maxSeqQ({
     model: 'gpt2-small',
     assumptions: 'textbook',
     dtype: 'fp16',
@@ -33,22 +35,23 @@ test('textbook latency budget binds: 2·n²·d·L / peak ≤ budget', async t =>
     hardware: ['a100-80gb'],
     'peak-flops': '150T',
     'max-latency': '1ms',
+    'ignore-context': true,
   });
   t.is(q.rows[0].maxSeq, 2852);
   t.is(q.rows[0].binding, 'latency');
 });
 
 test('--min not met gives a CheckFailedError naming the variant and device', async t => {
-  const q = await runMaxSeq({model: 'gpt2-small', variant: ['standard'], hardware: ['rtx-3090'], min: '1M'});
+  const q = await maxSeqQ({model: 'gpt2-small', variant: ['standard'], hardware: ['rtx-3090'], min: '1M'});
   t.truthy(q.failure);
   t.is(q.failure?.exitCode, 1);
   t.regex(q.failure?.message ?? '', /--min 1,048,576 not met: .*standard on rtx-3090: [\d,]+/);
-  const ok = await runMaxSeq({model: 'gpt2-small', variant: ['standard'], hardware: ['rtx-3090'], min: '1k'});
+  const ok = await maxSeqQ({model: 'gpt2-small', variant: ['standard'], hardware: ['rtx-3090'], min: '1k'});
   t.is(ok.failure, undefined);
 });
 
 test('nothing fits when the weights alone exceed the device', async t => {
-  const q = await runMaxSeq({model: 'llama-3.1-70b', variant: ['flash'], hardware: ['rtx-3090']});
+  const q = await maxSeqQ({model: 'llama-3.1-70b', variant: ['flash'], hardware: ['rtx-3090']});
   t.is(q.rows[0].binding, 'none fits');
   t.false(q.rows[0].fits);
   t.is(q.rows[0].maxSeq, null);
@@ -62,7 +65,7 @@ test('property: for every variant, model and device the answer fits and one more
   let checked = 0;
   for (const model of models) {
     for (const mode of modes) {
-      const q = await runMaxSeq({model, mode, variant: variants, hardware});
+      const q = await maxSeqQ({model, mode, variant: variants, hardware, 'ignore-context': true});
       for (const r of q.rows) {
         if (r.maxSeq === null) continue;
         const v = q.ctx.variants[variants.findIndex(x => r.variant.startsWith(x))];
@@ -83,7 +86,7 @@ test('property: --solve batch answer fits and batch + 1 does not', async t => {
       fc.constantFrom('standard', 'flash', 'window'),
       fc.constantFrom(1024, 4096, 32768),
       async (variant, seq) => {
-        const q = await runMaxSeq({
+        const q = await maxSeqQ({
           model: 'gpt2-small',
           mode: 'decode',
           variant: [variant],

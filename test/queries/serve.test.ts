@@ -1,11 +1,19 @@
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
+import {resolveFlags, type ScenarioFlags} from '../../src/cli/scenario.js';
 import {InvalidInputError} from '../../src/errors.js';
 import {resolveModel, resolveWorkload} from '../../src/inputs.js';
 import {evaluate} from '../../src/model/engine.js';
 import {allReduceSeconds, allToAllSeconds, kvHeadShare, ringOverlapTokens} from '../../src/model/parallel.js';
 import {atSeq} from '../../src/model/workload.js';
-import {runServe, type ServeFlags, type ServeRow} from '../../src/queries/serve.js';
+import {runServe as run, type ServeOptions, type ServeQuery, type ServeRow} from '../../src/queries/serve.js';
+
+type ServeFlags = ScenarioFlags & ServeOptions;
+
+/** As the command runs it: flags → scenario → serve. */
+async function runServe(flags: ServeFlags): Promise<ServeQuery> {
+  return run(await resolveFlags(flags), flags);
+}
 
 async function row(flags: ServeFlags): Promise<ServeRow> {
   return (await runServe({hardware: ['h100-sxm'], ...flags})).rows[0];
@@ -141,7 +149,11 @@ test('KV heads fewer than TP ranks are replicated, with a warning', async t => {
     nodes: '2',
     concurrency: '1',
   });
-  t.true(q.warnings.some(w => w.includes('each KV head is replicated on 2 ranks')));
+  t.true(
+    q.warnings.some(
+      w => w.code === 'kv-heads-replicated' && w.message.includes('each KV head is replicated on 2 ranks'),
+    ),
+  );
   const r = q.rows[0];
   t.true(r.decode!.tensorParallelSeconds > r.decode!.bandwidthSeconds, 'the all-reduce crosses the network');
 });
@@ -180,7 +192,7 @@ test('engine overhead is its own term: eager launches cost more than a CUDA grap
 const MIXTRAL = fileURLToPath(new URL('../../../test/fixtures/models/mixtral-8x7b.json', import.meta.url));
 
 test('MoE with --ep 8: each GPU holds 1/8 of the routed experts, and the all-to-all shows in latency', async t => {
-  const model = resolveModel({'model-file': MIXTRAL});
+  const model = resolveModel({file: MIXTRAL});
   const e = evaluate(model, atSeq(resolveWorkload({}, model).base, 1), undefined, {scoped: false});
   // Routed experts: 32 layers · 8 experts · 3 · 4096 · 14336 parameters, 2 bytes each.
   const routedBytes = 32 * 8 * 3 * 4096 * 14336 * 2;

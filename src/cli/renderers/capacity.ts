@@ -40,6 +40,8 @@ export function maxSeqAnswer(r: MaxSeqRow): string {
 export function renderMaxSeq(q: MaxSeqQuery, opts: RenderOptions, ctx: RenderContext): string {
   const out = headline(q, opts, ctx);
   const what = q.solve === 'seq' ? 'max seq (tokens)' : 'max batch';
+  // Answers capped at the model's context length also show what memory alone allows.
+  const capped = q.rows.some(r => r.binding === 'context');
   out.push(
     formatTable(
       {
@@ -47,6 +49,7 @@ export function renderMaxSeq(q: MaxSeqQuery, opts: RenderOptions, ctx: RenderCon
           'variant',
           'hardware',
           what,
+          ...(capped ? ['memory allows'] : []),
           ...(q.solve === 'batch' ? ['n'] : []),
           'binding',
           'largest term',
@@ -58,6 +61,7 @@ export function renderMaxSeq(q: MaxSeqQuery, opts: RenderOptions, ctx: RenderCon
           'left',
           'left',
           'right',
+          ...(capped ? (['right'] as const) : []),
           ...(q.solve === 'batch' ? (['right'] as const) : []),
           'left',
           'left',
@@ -72,9 +76,18 @@ export function renderMaxSeq(q: MaxSeqQuery, opts: RenderOptions, ctx: RenderCon
             ((q.solve === 'seq' ? r.maxSeq : r.maxBatch) ?? 0) >= q.min;
           const answer = maxSeqAnswer(r);
           return [
-            r.variant,
+            r.variantLabel,
             r.hardware,
             ok ? answer : paint(answer, 'red', ctx),
+            ...(capped
+              ? [
+                  r.binding !== 'context'
+                    ? '–'
+                    : r.maxSeqMemory === null
+                      ? '> 2^40'
+                      : formatInt(r.maxSeqMemory),
+                ]
+              : []),
             ...(q.solve === 'batch' ? [r.seq === null ? '–' : formatTokens(r.seq)] : []),
             r.binding,
             r.dominantTerm ?? '–',
@@ -133,7 +146,7 @@ export function renderMemory(q: MemoryQuery, opts: RenderOptions, ctx: RenderCon
         rows: q.rows.map(r => {
           const m = r.memory;
           return [
-            r.variant,
+            r.variantLabel,
             formatTokens(r.seq),
             r.hardware,
             b(m.weightsBytes),
@@ -152,13 +165,28 @@ export function renderMemory(q: MemoryQuery, opts: RenderOptions, ctx: RenderCon
       ctx,
     ),
   );
-  if (opts.format === 'table' && q.ctx.textbook) {
+  if (opts.format === 'table' && q.ctx.profile.id === 'textbook') {
     out.push(
       '',
       'textbook: attention memory L·s·(3nd + h·n² + nd) per sample; capacity = marketed GB × 10⁹, 30% kept back (reserve).',
     );
   }
   return out.join('\n');
+}
+
+/** 'yes', or 'does not fit (needs X of Y)' in red: a speed next to it cannot be had as set up. */
+export function fitCell(
+  r: {fits?: boolean; memoryBytes?: number; usableBytes?: number},
+  units: ByteUnits,
+  ctx: RenderContext,
+): string {
+  if (r.fits === undefined) return '–';
+  if (r.fits) return 'yes';
+  return paint(
+    `does not fit (needs ${formatBytes(r.memoryBytes ?? 0, units)} of ${formatBytes(r.usableBytes ?? 0, units)})`,
+    'red',
+    ctx,
+  );
 }
 
 export function renderLatency(
@@ -170,16 +198,17 @@ export function renderLatency(
   out.push(
     formatTable(
       {
-        head: ['variant', 'n', 'hardware', 'expected', 'ideal', 'tokens/s', 'bound'],
-        align: ['left', 'right', 'left', 'right', 'right', 'right', 'left'],
+        head: ['variant', 'n', 'hardware', 'expected', 'ideal', 'tokens/s', 'bound', 'fits'],
+        align: ['left', 'right', 'left', 'right', 'right', 'right', 'left', 'left'],
         rows: q.rows.map(r => [
-          r.variant,
+          r.variantLabel,
           formatTokens(r.seq),
           r.hardware,
           formatSeconds(r.seconds),
           formatSeconds(r.idealSeconds),
           formatCount(r.tokensPerSec),
           r.bound,
+          fitCell(r, opts.units, ctx),
         ]),
       },
       opts.format,
@@ -190,7 +219,7 @@ export function renderLatency(
   for (const r of q.rows) {
     out.push(
       '',
-      paint(`${r.variant} at n = ${formatInt(r.seq)} on ${r.hardware}: per component`, 'bold', ctx),
+      paint(`${r.variantLabel} at n = ${formatInt(r.seq)} on ${r.hardware}: per component`, 'bold', ctx),
     );
     out.push(
       formatTable(

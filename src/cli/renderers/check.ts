@@ -54,7 +54,7 @@ export function marginText(e: ExpectationResult): string {
 }
 
 export function configText(r: CheckRow): string {
-  return `${r.model} · ${r.hardware} · ${r.variant} · n ${formatTokens(r.seq)} · batch ${r.batch} · ${r.dtype} · ${r.mode}`;
+  return `${r.model} · ${r.hardware} · ${r.variantLabel} · n ${formatTokens(r.seq)} · batch ${r.batch} · ${r.dtype} · ${r.mode}`;
 }
 
 /** `maxLatency 3.10 s vs ≤ 2 s`: one expectation, measured next to bound. */

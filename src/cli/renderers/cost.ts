@@ -4,6 +4,7 @@ import type {CostQuery} from '../../queries/cost.js';
 import {type ByteUnits, formatBytes, formatCount, formatFlops, formatInt, formatTokens} from '../../units.js';
 import type {RenderContext} from '../base.js';
 import {formatTable, paint, type TableFormat} from '../render.js';
+import {fitCell} from './capacity.js';
 
 export function modelHeadline(
   q: {model: CostQuery['model']; inputs: Record<string, unknown>},
@@ -36,7 +37,7 @@ export function modelHeadline(
     .filter(Boolean)
     .join(' · ');
   return paint(
-    `attncap · ${m.id} (${shape}) · ${i.dtype}${storage} · ${i.mode} · batch ${i.batch} · scope ${i.scope} · ${i.assumptions.profile}`,
+    `attncap · ${(q.inputs.model as {label?: string} | undefined)?.label ?? m.id} (${shape}) · ${i.dtype}${storage} · ${i.mode} · batch ${i.batch} · scope ${i.scope} · ${i.assumptions.profile}`,
     'bold',
     ctx,
   );
@@ -48,6 +49,7 @@ export function renderCost(
   ctx: RenderContext,
 ): string {
   const out: string[] = [];
+  const withFit = q.rows.some(r => r.fits !== undefined);
   if (opts.format === 'table') out.push(modelHeadline(q, ctx), '');
   // Mixture-of-experts models: the parameters one token uses, beside all of them.
   const moe = q.rows.some(r => r.activeParams !== r.params);
@@ -64,9 +66,10 @@ export function renderCost(
           'HBM traffic',
           'params',
           ...(moe ? ['active params'] : []),
+          ...(withFit ? ['hardware', 'fits'] : []),
         ],
         rows: q.rows.map(r => [
-          r.variant,
+          r.variantLabel,
           formatTokens(r.seq),
           formatFlops(r.flops),
           formatCount(r.macs),
@@ -75,6 +78,7 @@ export function renderCost(
           formatBytes(r.hbmBytes, opts.units),
           formatCount(r.params),
           ...(moe ? [formatCount(r.activeParams)] : []),
+          ...(withFit ? [r.hardware ?? '–', fitCell(r, opts.units, ctx)] : []),
         ]),
       },
       opts.format,
@@ -83,7 +87,7 @@ export function renderCost(
   );
   for (const r of q.rows) {
     if (!r.components) continue;
-    out.push('', paint(`${r.variant} at n = ${formatInt(r.seq)}: breakdown`, 'bold', ctx));
+    out.push('', paint(`${r.variantLabel} at n = ${formatInt(r.seq)}: breakdown`, 'bold', ctx));
     out.push(
       formatTable(
         {
@@ -115,6 +119,7 @@ export function renderCompare(
   const ratio = (x: number) =>
     Number.isFinite(x) ? `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)}×` : '–';
   const out: string[] = [];
+  const withFit = q.rows.some(r => r.fits !== undefined);
   if (opts.format === 'table') out.push(modelHeadline(q, ctx), '');
   out.push(
     formatTable(
@@ -129,11 +134,24 @@ export function renderCompare(
           'HBM traffic',
           `vs ${q.baseline}`,
           'pairs',
+          ...(withFit ? ['hardware', 'fits'] : []),
           'what it gives up',
         ],
-        align: ['left', 'right', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
+        align: [
+          'left',
+          'right',
+          'left',
+          'left',
+          'right',
+          'right',
+          'right',
+          'right',
+          'right',
+          ...(withFit ? (['left', 'left'] as const) : []),
+          'left',
+        ],
         rows: q.rows.map(r => [
-          r.variant,
+          r.variantLabel,
           formatTokens(r.seq),
           r.family,
           r.exact ? 'exact' : 'approx.',
@@ -142,6 +160,7 @@ export function renderCompare(
           formatBytes(r.hbmBytes, opts.units),
           ratio(r.hbmBytesRatio),
           formatCount(r.pairs),
+          ...(withFit ? [r.hardware ?? '–', fitCell(r, opts.units, ctx)] : []),
           r.tradeoff,
         ]),
       },

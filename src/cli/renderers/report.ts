@@ -27,7 +27,7 @@ export function renderReport(
   const w = q.ctx.workload.base;
   const hw = q.ctx.hardware;
   const last = hw[hw.length - 1];
-  const byKey = new Map(q.rows.map(r => [`${r.variant}\u0000${r.hardware}`, r]));
+  const byKey = new Map(q.rows.map(r => [`${r.variantLabel}\u0000${r.hardware}`, r]));
   const out: string[] = [];
   const params = q.rows.length > 0 ? q.rows[0].memory.weightsBytes / w.weightBytes : 0;
   const shape = [
@@ -41,7 +41,7 @@ export function renderReport(
   if (opts.format === 'table') {
     out.push(
       paint(
-        `attncap · ${m.id} (${shape}) · ${w.dtype} · ${w.mode} · batch ${w.batch}${q.ctx.textbook ? ' · textbook' : ''}`,
+        `attncap · ${q.ctx.modelLabel} (${shape}) · ${w.dtype} · ${w.mode} · batch ${w.batch}${q.ctx.profile.id === 'textbook' ? ' · textbook' : ''}`,
         'bold',
         ctx,
       ),

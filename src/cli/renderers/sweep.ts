@@ -39,7 +39,7 @@ export function renderSweep(
   const xFmt = q.over === 'seq' ? formatTokens : formatInt;
   const xHead = q.over === 'seq' ? 'n' : q.over;
   const label = (s: SweepQuery['series'][number]) =>
-    s.hardware && q.ctx.hardware.length > 1 ? `${s.variant} @ ${s.hardware}` : s.variant;
+    s.hardware && q.ctx.hardware.length > 1 ? `${s.variantLabel} @ ${s.hardware}` : s.variantLabel;
   const all = opts.format !== 'table';
   const idx = all ? q.xs.map((_, i) => i) : sampleIndices(q.xs.length, TABLE_ROWS);
   const out: string[] = [];

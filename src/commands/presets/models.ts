@@ -5,6 +5,7 @@ import {type Align, formatTable, paint, type TableFormat, table} from '../../cli
 import {presetData} from '../../presets/catalog.js';
 import {listModels, loadModel} from '../../presets/load.js';
 import {runCost} from '../../queries/cost.js';
+import {resolveScenario} from '../../scenario/resolve.js';
 import type {ModelPreset} from '../../schema/presets.js';
 import {formatCount, formatInt, formatTokens} from '../../units.js';
 import {renderSources} from './hardware.js';
@@ -30,7 +31,9 @@ export default class PresetsModels extends BaseCommand {
     if (args.id !== undefined) {
       const model = loadModel(args.id);
       // What attncap counts for it (the `params` of `attncap cost --model ID`), next to the published figure.
-      const row = runCost({model: args.id}, {breakdown: false}).rows[0]!;
+      const row = runCost(await resolveScenario({model: args.id}, {defaultHardware: false}), {
+        breakdown: false,
+      }).rows[0]!;
       const counted = {params: row.params, activeParams: row.activeParams};
       return {
         inputs: {kind: 'models', id: args.id},

@@ -66,6 +66,7 @@ export const bigbirdVariant: VariantDef<BigbirdParams> = {
   memoryComplexity: 'O(n·(wb + r + gb)·bs)',
   params: bigbirdParams,
   causalReducesWork: true,
+  supportsCausal: true,
   citation: {
     text: 'Zaheer et al. 2020, Big Bird: Transformers for Longer Sequences',
     url: 'https://arxiv.org/abs/2007.14062',

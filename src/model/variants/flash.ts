@@ -140,6 +140,7 @@ export const flashVariant: VariantDef<FlashParams> = {
   memoryComplexity: 'O(n)',
   params: flashParams,
   causalReducesWork: true,
+  supportsCausal: true,
   citation: {
     text: 'Dao 2023, FlashAttention-2: Faster Attention with Better Parallelism and Work Partitioning',
     url: 'https://arxiv.org/abs/2307.08691',

@@ -177,6 +177,7 @@ export const linearVariant: VariantDef<LinearParams> = {
   memoryComplexity: 'O(h·d_h²) state (causal training: O(n·h·d_h²) unless chunked)',
   params: linearParams,
   causalReducesWork: false,
+  supportsCausal: true,
   citation: {
     text: 'Katharopoulos et al. 2020, Transformers are RNNs: Fast Autoregressive Transformers with Linear Attention',
     url: 'https://arxiv.org/abs/2006.16236',

@@ -39,6 +39,8 @@ export const linformerVariant: VariantDef<LinformerParams> = {
   memoryComplexity: 'O(n·k)',
   params: linformerParams,
   causalReducesWork: false,
+  // Wang et al. 2020 §4: E and F project all n keys, so row i sees keys after i.
+  supportsCausal: false,
   citation: {
     text: 'Wang et al. 2020, Linformer: Self-Attention with Linear Complexity',
     url: 'https://arxiv.org/abs/2006.04768',

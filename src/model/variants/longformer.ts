@@ -63,6 +63,7 @@ export const longformerVariant: VariantDef<LongformerParams> = {
   memoryComplexity: 'O(n·(w + g))',
   params: longformerParams,
   causalReducesWork: true,
+  supportsCausal: true,
   citation: {
     text: 'Beltagy, Peters, Cohan 2020, Longformer: The Long-Document Transformer',
     url: 'https://arxiv.org/abs/2004.05150',

@@ -54,6 +54,8 @@ export const nystromVariant: VariantDef<NystromParams> = {
   memoryComplexity: 'O(n·ℓ + ℓ²)',
   params: nystromParams,
   causalReducesWork: false,
+  // Xiong et al. 2021 §3: landmarks are means over segments of all n tokens.
+  supportsCausal: false,
   citation: {
     text: 'Xiong et al. 2021, Nyströmformer: A Nyström-Based Algorithm for Approximating Self-Attention (AAAI 2021)',
     url: 'https://arxiv.org/abs/2102.03902',

@@ -71,6 +71,8 @@ export const pacaVariant: VariantDef<PacaParams> = {
   memoryComplexity: 'O(n·c)',
   params: pacaParams,
   causalReducesWork: false,
+  // Grainger et al. 2023: clusters pool every patch token.
+  supportsCausal: false,
   citation: {
     text: 'Grainger et al. 2023, PaCa-ViT: Learning Patch-to-Cluster Attention in Vision Transformers (CVPR 2023)',
     url: 'https://arxiv.org/abs/2203.11987',

@@ -52,6 +52,7 @@ export const performerVariant: VariantDef<PerformerParams> = {
   memoryComplexity: 'O(n·r + r·d) (causal training: O(n·r·d) unless chunked)',
   params: performerParams,
   causalReducesWork: false,
+  supportsCausal: true,
   citation: {
     text: 'Choromanski et al. 2021, Rethinking Attention with Performers (ICLR 2021)',
     url: 'https://arxiv.org/abs/2009.14794',

@@ -99,6 +99,7 @@ export const standardVariant: VariantDef<StandardParams> = {
   memoryComplexity: 'O(n·m)',
   params: standardParams,
   causalReducesWork: false,
+  supportsCausal: true,
   citation: {
     text: 'Vaswani et al. 2017, Attention Is All You Need',
     url: 'https://arxiv.org/abs/1706.03762',

@@ -99,6 +99,7 @@ export const stridedVariant: VariantDef<StridedParams> = {
   memoryComplexity: 'O(n·√n)',
   params: stridedParams,
   causalReducesWork: true,
+  supportsCausal: true,
   citation: {
     text: 'Child, Gray, Radford, Sutskever 2019, Generating Long Sequences with Sparse Transformers',
     url: 'https://arxiv.org/abs/1904.10509',

@@ -60,6 +60,8 @@ export const swinVariant: VariantDef<SwinParams> = {
   memoryComplexity: 'O(n·M²)',
   params: swinParams,
   causalReducesWork: false,
+  // Liu et al. 2021: windows of a 2-D image grid, no order.
+  supportsCausal: false,
   citation: {
     text: 'Liu et al. 2021, Swin Transformer: Hierarchical Vision Transformer using Shifted Windows (ICCV 2021)',
     url: 'https://arxiv.org/abs/2103.14030',

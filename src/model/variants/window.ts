@@ -74,6 +74,7 @@ export const windowVariant: VariantDef<WindowParams> = {
   memoryComplexity: 'O(n·w)',
   params: windowParams,
   causalReducesWork: true,
+  supportsCausal: true,
   citation: {
     text: 'Beltagy et al. 2020, Longformer: The Long-Document Transformer (sliding window); Jiang et al. 2023, Mistral 7B (SWA)',
     url: 'https://arxiv.org/abs/2004.05150',

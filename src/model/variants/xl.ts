@@ -84,6 +84,7 @@ export const xlVariant: VariantDef<XlParams> = {
   memoryComplexity: 'O(n·(n + mem))',
   params: xlParams,
   causalReducesWork: false,
+  supportsCausal: true,
   citation: {
     text: 'Dai et al. 2019, Transformer-XL: Attentive Language Models Beyond a Fixed-Length Context',
     url: 'https://arxiv.org/abs/1901.02860',

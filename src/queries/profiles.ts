@@ -1,0 +1,359 @@
+/**
+ * The two accounting profiles (docs/assumptions.md) as two implementations of one interface, so
+ * that no query branches on the profile: `detailed` (the cost model of docs/architectures.md,
+ * docs/capacity.md) and `textbook` (the simplified accounting of the common introductory
+ * treatment, reproduced exactly: multiplications only, attention matrices only, 70 % of the
+ * marketed GB, time = 2·n²·d·L / peak). A query asks its scenario's profile for a point, a
+ * solver predicate or a cost row and never knows which one answers.
+ */
+import type {ResolvedHardware} from '../hardware.js';
+import {type BreakdownRow, breakdown, type Evaluation, evaluate} from '../model/engine.js';
+import {type MemoryBreakdown, memoryOf, reserveBytes} from '../model/memory.js';
+import {
+  textbookAttentionCore,
+  textbookAttentionSeconds,
+  textbookLayer,
+  textbookUsableBytes,
+} from '../model/textbook.js';
+import type {ResolvedVariant} from '../model/types.js';
+import type {Workload} from '../model/workload.js';
+import type {ModelPreset} from '../schema/presets.js';
+import {
+  dominantTerm,
+  keepsCache,
+  latencyOf,
+  memoryAt,
+  type PointLatency,
+  secondsOf,
+  tokensPerSecond,
+} from './capacity.js';
+
+export type AssumptionProfileId = 'detailed' | 'textbook';
+
+export interface ComponentRow {
+  name: string;
+  part: string;
+  flops: number;
+  macs: number;
+  matmulFlops: number;
+  vectorFlops: number;
+  hbmBytes: number;
+  pairs: number;
+  savedBytes: number;
+  transientBytes: number;
+}
+
+/** The numbers of one cost row: work, traffic and parameters of one configuration. */
+export interface CostNumbers {
+  flops: number;
+  macs: number;
+  matmulFlops: number;
+  vectorFlops: number;
+  pairs: number;
+  hbmBytes: number;
+  readBytes: number;
+  writeBytes: number;
+  params: number;
+  /** Parameters one token uses (MoE: less the routed experts it does not select). */
+  activeParams: number;
+  components?: ComponentRow[];
+}
+
+/** Memory, latency and the largest memory term at one point on one device. */
+export interface ProfilePoint {
+  memory: MemoryBreakdown;
+  latency: PointLatency;
+  dominantTerm: string;
+  flops: number;
+}
+
+export interface AccountingProfile {
+  id: AssumptionProfileId;
+  /** FLOPs, MACs, traffic and parameters of one configuration (cost, compare). */
+  cost(
+    model: ModelPreset,
+    w: Workload,
+    variant: ResolvedVariant | undefined,
+    withComponents: boolean,
+  ): CostNumbers;
+  /** Memory and latency at one point (memory, latency, report, check). */
+  point(
+    model: ModelPreset,
+    w: Workload,
+    variant: ResolvedVariant | undefined,
+    hw: ResolvedHardware,
+  ): ProfilePoint;
+  /** The solvers' memory predicate: what counts against capacity when solving for n or b. */
+  solverFits(
+    model: ModelPreset,
+    w: Workload,
+    variant: ResolvedVariant | undefined,
+    hw: ResolvedHardware,
+  ): boolean;
+  /** The memory the solvers report at their answer, and its largest term. */
+  solverMemory(
+    model: ModelPreset,
+    w: Workload,
+    variant: ResolvedVariant | undefined,
+    hw: ResolvedHardware,
+  ): {memory: MemoryBreakdown; dominantTerm: string};
+  /** Expected seconds (the fast path of solvers and sweeps). */
+  seconds(
+    model: ModelPreset,
+    w: Workload,
+    variant: ResolvedVariant | undefined,
+    hw: ResolvedHardware,
+  ): number;
+  /** The model's memory demand without the device's reserve (report curve, sweep --metric memory). */
+  demandBytes(
+    model: ModelPreset,
+    w: Workload,
+    variant: ResolvedVariant | undefined,
+    hw: ResolvedHardware,
+  ): number;
+  /** What a device offers against `demandBytes`. */
+  usableBytes(hw: ResolvedHardware): number;
+  /** FLOPs of one side of a crossover: evaluated, or the leading-order term. */
+  crossoverFlops(
+    model: ModelPreset,
+    w: Workload,
+    variant: ResolvedVariant | undefined,
+    leading: (n: number) => number,
+  ): number;
+}
+
+const NO_RESERVE = {capacityBytes: 1, runtimeReserveBytes: 0, memoryReserveFraction: 0};
+
+function toComponentRow(r: BreakdownRow): ComponentRow {
+  return {
+    name: r.name,
+    part: r.part,
+    flops: r.flops,
+    macs: r.macs,
+    matmulFlops: r.matmulFlops,
+    vectorFlops: r.vectorFlops,
+    hbmBytes: r.hbmBytes,
+    pairs: r.pairs,
+    savedBytes: r.savedBytes,
+    transientBytes: r.transientBytes,
+  };
+}
+
+function costNumbers(e: Evaluation, w: Workload, withComponents: boolean): CostNumbers {
+  const t = e.totals;
+  return {
+    flops: t.flops,
+    macs: t.macs,
+    matmulFlops: t.matmulFlops,
+    vectorFlops: t.vectorFlops,
+    pairs: t.pairs,
+    hbmBytes: t.hbmBytes,
+    readBytes: t.readBytes,
+    writeBytes: t.writeBytes,
+    params: e.params,
+    activeParams: e.activeParams,
+    ...(withComponents ? {components: breakdown(e, w.scope).map(toComponentRow)} : {}),
+  };
+}
+
+function detailedPoint(
+  model: ModelPreset,
+  w: Workload,
+  variant: ResolvedVariant | undefined,
+  hw: ResolvedHardware,
+): ProfilePoint & {evaluation: Evaluation} {
+  const evaluation = evaluate(model, w, variant);
+  const memory = memoryOf(evaluation, w, hw, keepsCache(model, w));
+  return {
+    evaluation,
+    memory,
+    latency: latencyOf(evaluation, w, hw),
+    dominantTerm: dominantTerm({evaluation, memory}),
+    flops: evaluation.totals.flops,
+  };
+}
+
+/** The cost model of docs/architectures.md and docs/capacity.md: what users should plan with. */
+export const detailedProfile: AccountingProfile = {
+  id: 'detailed',
+  cost: (model, w, variant, withComponents) => costNumbers(evaluate(model, w, variant), w, withComponents),
+  point: detailedPoint,
+  solverFits: (model, w, variant, hw) => memoryAt(model, w, variant, hw).fits,
+  solverMemory(model, w, variant, hw) {
+    const p = detailedPoint(model, w, variant, hw);
+    return {memory: p.memory, dominantTerm: p.dominantTerm};
+  },
+  seconds: (model, w, variant, hw) => secondsOf(evaluate(model, w, variant), w, hw),
+  demandBytes: (model, w, variant) =>
+    memoryOf(evaluate(model, w, variant, {scoped: false}), w, NO_RESERVE, keepsCache(model, w)).totalBytes,
+  usableBytes: hw => hw.capacityBytes - reserveBytes(hw),
+  crossoverFlops: (model, w, variant) => evaluate(model, w, variant).totals.flops,
+};
+
+// ---- textbook (docs/assumptions.md "textbook") ----
+
+/** Pairs per head per layer in the textbook view: the variant's leading term over d (standard: n²). */
+export function textbookPairs(model: ModelPreset, variant: ResolvedVariant | undefined, n: number): number {
+  return variant ? variant.def.leadingOps(n, model.dModel, variant.params) / model.dModel : n * n;
+}
+
+/**
+ * Textbook memory: attention memory per sample L·s·(3nd + h·pairs + nd), times b, against the
+ * marketed capacity with 70% usable. The 30% kept back is reported as the reserve. With
+ * `matricesOnly`, only the h score matrices per layer (what the textbook max-seq counts).
+ */
+export function textbookMemory(
+  model: ModelPreset,
+  w: Workload,
+  variant: ResolvedVariant | undefined,
+  hw: ResolvedHardware,
+  opts: {matricesOnly?: boolean} = {},
+): MemoryBreakdown {
+  const n = w.seq;
+  const d = model.dModel;
+  const h = model.heads ?? 1;
+  const pairs = textbookPairs(model, variant, n);
+  const perLayer = opts.matricesOnly ? h * pairs : 3 * n * d + h * pairs + n * d;
+  const attention = w.batch * model.layers * w.bytes * perLayer;
+  const capacityBytes = hw.memoryMarketedGB * 1e9;
+  const reserve = capacityBytes - textbookUsableBytes(hw.memoryMarketedGB);
+  const totalBytes = attention + reserve;
+  return {
+    weightsBytes: 0,
+    gradientBytes: 0,
+    optimizerBytes: 0,
+    activationBytes: attention,
+    kvCacheBytes: 0,
+    transientBytes: 0,
+    reserveBytes: reserve,
+    totalBytes,
+    capacityBytes,
+    fraction: totalBytes / capacityBytes,
+    fits: totalBytes <= capacityBytes,
+  };
+}
+
+/** Textbook latency: 2·pairs·d·L / peak (standard: 2·n²·d·L), compute-bound by construction. */
+export function textbookLatency(
+  model: ModelPreset,
+  w: Workload,
+  variant: ResolvedVariant | undefined,
+  hw: ResolvedHardware,
+): PointLatency {
+  const n = w.seq;
+  const pairs = textbookPairs(model, variant, n);
+  const peak = hw.peaks.matrixFlopsPerSec;
+  const seconds =
+    variant === undefined
+      ? textbookAttentionSeconds(n, model.dModel, model.layers, peak).seconds * w.batch
+      : (2 * pairs * model.dModel * model.layers * w.batch) / peak;
+  return {
+    seconds,
+    idealSeconds: seconds,
+    tokensPerSec: tokensPerSecond(w, seconds),
+    bound: 'compute',
+    components: [
+      {
+        name: 'attention',
+        kernel: 'attention-materialized',
+        seconds,
+        idealSeconds: seconds,
+        bound: 'compute',
+        intensity: 0,
+      },
+    ],
+  };
+}
+
+/**
+ * The textbook's cost rows: multiplications only, heads ignored in the softmax, the variant's
+ * pairs taken from its leading-order term (pairs = leadingOps / d; standard n²). Traffic and
+ * parameters come from the detailed model (the textbook does not count them).
+ */
+function textbookCost(
+  model: ModelPreset,
+  w: Workload,
+  variant: ResolvedVariant | undefined,
+  withComponents: boolean,
+): CostNumbers {
+  const e = evaluate(model, w, variant);
+  const n = w.seq;
+  const batch = w.batch;
+  const d = model.dModel;
+  const pairs = textbookPairs(model, variant, n);
+  const core = textbookAttentionCore(n, d);
+  const layer = textbookLayer(n, d, pairs);
+  const layers = w.scope === 'model' ? model.layers : 1;
+  const parts =
+    w.scope === 'attention'
+      ? variant
+        ? [{name: 'attention', mul: 2 * pairs * d, vec: 3 * pairs}]
+        : [
+            {name: 'scores', mul: core.scores, vec: 0},
+            {name: 'softmax', mul: 0, vec: core.softmax},
+            {name: 'weighted-sum', mul: core.weightedSum, vec: 0},
+          ]
+      : [
+          {name: 'attention', mul: 2 * pairs * d, vec: 3 * pairs},
+          {name: 'qkv-projection', mul: layer.qkv, vec: 0},
+          {name: 'output-projection', mul: layer.output, vec: 0},
+          {name: 'ffn', mul: layer.ffn, vec: 0},
+        ];
+  const components: ComponentRow[] = parts.map(p => ({
+    name: p.name,
+    part: p.name === 'ffn' ? 'ffn' : p.name.endsWith('projection') ? 'projection' : 'attention',
+    flops: batch * layers * (p.mul + p.vec),
+    macs: batch * layers * p.mul,
+    matmulFlops: batch * layers * p.mul,
+    vectorFlops: batch * layers * p.vec,
+    hbmBytes: 0,
+    pairs: p.name === 'softmax' || p.name === 'attention' ? batch * layers * pairs : 0,
+    savedBytes: 0,
+    transientBytes: 0,
+  }));
+  const sum = (key: 'flops' | 'macs' | 'vectorFlops') => components.reduce((acc, c) => acc + c[key], 0);
+  return {
+    flops: sum('flops'),
+    macs: sum('macs'),
+    matmulFlops: sum('macs'),
+    vectorFlops: sum('vectorFlops'),
+    pairs: batch * layers * pairs,
+    hbmBytes: e.totals.hbmBytes,
+    readBytes: e.totals.readBytes,
+    writeBytes: e.totals.writeBytes,
+    params: e.params,
+    activeParams: e.activeParams,
+    ...(withComponents ? {components} : {}),
+  };
+}
+
+/** The textbook accounting (docs/assumptions.md): exactly the introductory tables' numbers. */
+export const textbookProfile: AccountingProfile = {
+  id: 'textbook',
+  cost: textbookCost,
+  point(model, w, variant, hw) {
+    const latency = textbookLatency(model, w, variant, hw);
+    return {
+      memory: textbookMemory(model, w, variant, hw),
+      latency,
+      dominantTerm: 'attention matrices',
+      flops: evaluate(model, w, variant).totals.flops,
+    };
+  },
+  // Only the attention matrices count: h·pairs·s·L·b ≤ 0.7·GB·10⁹.
+  solverFits: (model, w, variant, hw) =>
+    (model.heads ?? 1) * textbookPairs(model, variant, w.seq) * w.bytes * model.layers * w.batch <=
+    textbookUsableBytes(hw.memoryMarketedGB),
+  solverMemory: (model, w, variant, hw) => ({
+    memory: textbookMemory(model, w, variant, hw, {matricesOnly: true}),
+    dominantTerm: 'attention matrices',
+  }),
+  seconds: (model, w, variant, hw) => textbookLatency(model, w, variant, hw).seconds,
+  demandBytes: (model, w, variant, hw) => textbookMemory(model, w, variant, hw).activationBytes,
+  usableBytes: hw => textbookUsableBytes(hw.memoryMarketedGB),
+  crossoverFlops: (_model, w, _variant, leading) => leading(w.seq),
+};
+
+export function accountingProfile(id: AssumptionProfileId): AccountingProfile {
+  return id === 'textbook' ? textbookProfile : detailedProfile;
+}
