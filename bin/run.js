@@ -1,11 +1,25 @@
 #!/usr/bin/env node
-// `attncap --version` is answered before anything else loads; the output is oclif's own format.
-// Everything else runs the bundled CLI (dist/attncap.cjs, built by `npm run build`).
+// `attncap --version` (and `--version --json`) is answered before anything else loads; the text
+// is oclif's own format. Everything else runs the bundled CLI (dist/attncap.cjs, built by
+// `npm run build`). Nothing here calls process.exit(): the exit code is set and the process ends
+// once stdout has drained (docs/json.md, "Exit codes").
 const argv = process.argv.slice(2);
-if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+const VERSION_ARGS = new Set(['--version', '-v', '--json']);
+if (argv.some(a => a === '--version' || a === '-v') && argv.every(a => VERSION_ARGS.has(a))) {
   const {readFileSync} = await import('node:fs');
   const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  process.stdout.write(`attncap/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
+  const row = {
+    name: 'attncap',
+    version,
+    platform: process.platform,
+    arch: process.arch,
+    node: process.version,
+  };
+  process.stdout.write(
+    argv.includes('--json')
+      ? `${JSON.stringify({schemaVersion: 1, command: 'version', ok: true, inputs: {}, results: [row], warnings: []}, null, 2)}\n`
+      : `attncap/${version} ${process.platform}-${process.arch} node-${process.version}\n`,
+  );
 } else {
   const [{existsSync}, {fileURLToPath}, {loadBundle}] = await Promise.all([
     import('node:fs'),
@@ -13,12 +27,13 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     import('./load-bundle.js'),
   ]);
   const bundle = fileURLToPath(new URL('../dist/attncap.cjs', import.meta.url));
-  if (!existsSync(bundle)) {
+  if (existsSync(bundle)) {
+    const {exports} = loadBundle(bundle, {writeCache: process.env.ATTNCAP_WRITE_CODE_CACHE === '1'});
+    await exports.main(argv);
+  } else {
     process.stderr.write(
       `attncap: ${bundle} is missing: this checkout is not built.\nhint: run npm run build\n`,
     );
-    process.exit(3);
+    process.exitCode = 3;
   }
-  const {exports} = loadBundle(bundle, {writeCache: process.env.ATTNCAP_WRITE_CODE_CACHE === '1'});
-  await exports.main(argv);
 }

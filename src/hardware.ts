@@ -95,6 +95,28 @@ function readPresetProfile(id: string): {profile: Profile; source: string; own: 
   };
 }
 
+/**
+ * What-if rates are held to a physical range (docs/limits.md): far beyond any device in either
+ * direction, yet narrow enough that no time or rate computed from them overflows a double
+ * (`--peak-flops 1e-308` would make every latency Infinity).
+ */
+export const WHAT_IF_RANGES = {
+  'peak-flops': {min: 1e6, max: 1e21, unit: 'FLOP/s', low: '1M', high: '1000E'},
+  bandwidth: {min: 1e6, max: 1e18, unit: 'B/s', low: '1MB/s', high: '1000PB/s'},
+} as const;
+
+/** A parsed what-if rate, refused (exit 2 naming the flag) outside its physical range. */
+export function whatIfInRange(value: number, text: string, flag: keyof typeof WHAT_IF_RANGES): number {
+  const range = WHAT_IF_RANGES[flag];
+  if (value < range.min || value > range.max) {
+    throw new InvalidInputError(
+      `--${flag} '${text}' is ${value.toExponential(3)} ${range.unit}, outside the physical range ${range.low} to ${range.high} (${range.min}–${range.max} ${range.unit})`,
+      {path: [flag], hint: 'The limits are in docs/limits.md.'},
+    );
+  }
+  return value;
+}
+
 function withOverrides(hw: HardwarePreset, input: HardwareInput): HardwarePreset {
   if (input.memoryBytes === undefined) return hw;
   const memoryBytes = input.memoryBytes;

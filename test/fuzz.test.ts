@@ -10,6 +10,7 @@ import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import fc from 'fast-check';
+import {INPUTS, intact, OUTPUTS} from './helpers/hostile.js';
 import {runInProcess} from './helpers/inprocess.js';
 
 const fixture = (path: string) => fileURLToPath(new URL(`../../test/fixtures/${path}`, import.meta.url));
@@ -87,6 +88,9 @@ const FLAGS = [
   '--softmax-ops',
   '--flops-per-mac',
   '--nosuch',
+  '--junit',
+  '--max-points',
+  '--bytes-per-char',
 ];
 const SWITCHES = [
   '--json',
@@ -97,6 +101,10 @@ const SWITCHES = [
   '--cls',
   '--no-chart',
   '--no-color',
+  '--force',
+  '--help',
+  '-h',
+  '--version',
 ];
 
 const VALUES = [
@@ -115,6 +123,11 @@ const VALUES = [
   '2M',
   '1e9',
   '1e999',
+  '1e-308',
+  '5e-324',
+  '1e308',
+  '1.7976931348623157e308',
+  '1e21',
   '9007199254740993',
   '0.5',
   '-0.5',
@@ -205,6 +218,7 @@ const VALUES = [
   fixture('check/passing.yaml'),
   fixture('check/unknown.yaml'),
   fixture('models/hyena-small.json'),
+  ...INPUTS,
 ];
 
 /** Values that make sense for a flag, so that many runs get past parsing into the model. */
@@ -269,6 +283,14 @@ const PLAUSIBLE: Record<string, string[]> = {
   '--seconds': ['1', '10'],
   '--bytes': ['2048'],
   '--format': ['table', 'csv', 'markdown'],
+  '--model-file': INPUTS,
+  '--hardware-file': INPUTS,
+  '--profile': INPUTS,
+  '--junit': OUTPUTS,
+  '--peak-flops': ['1e-308', '1e308', '989T', '1'],
+  '--bandwidth': ['1e-308', '1e308', '3.35TB/s'],
+  '--bytes-per-char': ['1e308', '4', '0.5'],
+  '--max-points': ['0', '1', '100', '9999999999'],
 };
 
 interface ManifestFlag {
@@ -359,11 +381,18 @@ test.serial(
         codes.set(r.code, (codes.get(r.code) ?? 0) + 1);
         const where = `attncap ${argv.map(a => JSON.stringify(a)).join(' ')}`;
         if (![0, 1, 2, 3].includes(r.code)) throw new Error(`${where}: exit ${r.code}\n${r.stderr}`);
+        const replaced = intact();
+        if (replaced) throw new Error(`${where}: ${replaced}`);
+        // Colour is off in-process (stdout is no TTY): any escape came from a user's name.
+        if (r.stdout.includes('\u001b') || r.stderr.includes('\u001b'))
+          throw new Error(`${where}: an escape sequence reached the terminal`);
+        if (/s3cr3t/.test(r.stdout + r.stderr)) throw new Error(`${where}: a file's contents were echoed`);
         if (STACK.test(r.stderr) || STACK.test(r.stdout))
           throw new Error(`${where}: stack trace\n${r.stderr}`);
         if (/\bNaN\b|\bInfinity\b/.test(argv.includes('--json') ? '' : r.stdout))
           throw new Error(`${where}: NaN/Infinity in output\n${r.stdout}`);
-        if (argv.includes('--json') && !argv.includes('--help') && !argv.includes('--version')) {
+        // Help, version and topics too print one JSON document under --json (docs/json.md).
+        if (argv.includes('--json')) {
           let doc: {ok?: boolean; results?: unknown};
           try {
             doc = JSON.parse(r.stdout);
@@ -390,5 +419,33 @@ test.serial(
     // The generator must get deep into the model, not only bounce off the parser.
     t.true((codes.get(0) ?? 0) >= runs / 10, 'at least 10% of the runs succeed');
     t.true((codes.get(2) ?? 0) >= runs / 10, 'at least 10% of the runs are invalid input');
+  },
+);
+
+test.serial(
+  'every hostile file, as every kind of input and as --junit: exit 2 or better, nothing replaced',
+  async t => {
+    const runs: string[][] = [];
+    for (const file of INPUTS) {
+      runs.push(['check', file], ['latency', '--model-file', file], ['memory', '--hardware-file', file]);
+      runs.push(['latency', '--hardware', 'local', '--profile', file]);
+    }
+    for (const out of OUTPUTS) {
+      runs.push(['check', fixture('check/passing.yaml'), '--junit', out]);
+      runs.push(['check', fixture('check/typo.yaml'), '--junit', out, '--force']);
+    }
+    for (const argv of runs) {
+      for (const json of [false, true]) {
+        const args = json ? [...argv, '--json'] : argv;
+        const r = await runInProcess(args);
+        const where = `attncap ${args.map(a => JSON.stringify(a)).join(' ')}`;
+        t.true([0, 1, 2, 3].includes(r.code), `${where}: exit ${r.code}\n${r.stderr}`);
+        t.false(STACK.test(r.stderr), `${where}: stack trace\n${r.stderr}`);
+        t.is(intact(), undefined, where);
+        t.false(r.stdout.includes('\u001b') || r.stderr.includes('\u001b'), `${where}: escape sequence`);
+        t.false(/s3cr3t/.test(r.stdout + r.stderr), `${where}: echoed contents`);
+        if (json) t.notThrows(() => JSON.parse(r.stdout), `${where}: not one JSON document`);
+      }
+    }
   },
 );

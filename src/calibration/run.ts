@@ -7,6 +7,7 @@
  *   model, plus the transfer), and fit the scaling exponent of time vs n.
  */
 import {availableParallelism, loadavg} from 'node:os';
+import {BENCH_MAX_POINTS, BENCH_POINTS_CEILING, checkBudget} from '../budget.js';
 import {InvalidInputError} from '../errors.js';
 import {KERNEL_FAMILIES, type KernelFamily} from '../model/types.js';
 import {resolveVariant} from '../model/variants/index.js';
@@ -19,7 +20,7 @@ import {
   type Transfer,
   type Validation,
 } from '../schema/profile.js';
-import {parseVariantSpec} from '../units.js';
+import {formatInt, parseVariantSpec} from '../units.js';
 import {
   type BackendChoice,
   type BackendDriver,
@@ -323,6 +324,8 @@ export interface CalibrateOptions {
   plan: PlanName;
   backend: BackendChoice;
   profilePath: string;
+  /** --force: the profile may be written into a device or FIFO, or through a symbolic link. */
+  force?: boolean;
   toolVersion: string;
   progress?: (message: string) => void;
   driver?: BackendDriver;
@@ -402,7 +405,7 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrateRes
     samples,
     validation,
   };
-  await writeProfile(options.profilePath, profile);
+  await writeProfile(options.profilePath, profile, {force: options.force});
   const rates = profileRates(figures);
   return {
     backend: handle.id,
@@ -612,6 +615,40 @@ export function referenceCases(profile: Profile): {spec: CaseSpec; seconds: numb
 /** The case `bench` runs for a variant at sequence length n (perceiver: n inputs). */
 export function benchCaseSpec(variant: BenchVariant, n: number): CaseSpec {
   return attention(variant.kernel, n, {window: variant.window, latents: variant.latents});
+}
+
+/**
+ * bench's work budget (docs/limits.md), checked before any backend opens: the attention-score
+ * elements (heads × queries × keys, or × window) of its largest case bound the memory the kernel
+ * and its float64 reference allocate. Linear attention never forms its scores but is counted as
+ * if it did (its reference does), so the budget errs on the safe side.
+ */
+export function checkBenchBudget(
+  variants: readonly BenchVariant[],
+  seqs: readonly number[],
+  maxPoints?: number,
+): void {
+  let largest = {elements: 0, label: '', seq: 0, heads: 0, queries: 0, keys: 0};
+  for (const variant of variants) {
+    for (const seq of seqs) {
+      const spec = benchCaseSpec(variant, seq);
+      if (!('queries' in spec)) continue;
+      const keys = Math.min(spec.keys, spec.window ?? spec.keys);
+      const elements = spec.heads * spec.queries * keys;
+      if (elements > largest.elements)
+        largest = {elements, label: variant.label, seq, heads: spec.heads, queries: spec.queries, keys};
+    }
+  }
+  checkBudget({
+    command: 'bench',
+    unit: 'score elements',
+    product: largest.elements,
+    factors: `${largest.label} at n ${formatInt(largest.seq)}: ${largest.heads} heads × ${formatInt(largest.queries)} queries × ${formatInt(largest.keys)} keys`,
+    limit: BENCH_MAX_POINTS,
+    maxPoints,
+    ceiling: BENCH_POINTS_CEILING,
+    advice: 'use shorter sequences (the default is 256..2048)',
+  });
 }
 
 export async function bench(options: BenchOptions): Promise<BenchResult> {

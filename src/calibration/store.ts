@@ -7,11 +7,12 @@
  * temp file, fsync, rename), so an interrupted run — Ctrl-C included — leaves the previous profile
  * intact.
  */
-import {mkdir, readFile} from 'node:fs/promises';
+import {mkdir, writeFile} from 'node:fs/promises';
 import {dirname, join, resolve} from 'node:path';
 import envPaths from 'env-paths';
 import {writeFileAtomic} from '../atomic.js';
 import {EnvironmentError} from '../errors.js';
+import {checkOutputPath, readDataFile} from '../files.js';
 import {parseDataFile, parseDataText} from '../presets/validate.js';
 import {PROFILE_SCHEMA_VERSION, type Profile, profileSchema} from '../schema/profile.js';
 
@@ -36,25 +37,25 @@ function recalibrateHint(path: string, flag?: string): string {
  */
 export async function readProfile(path: string, flag?: string): Promise<Profile> {
   const hint = recalibrateHint(path, flag);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new EnvironmentError(`no calibration profile at ${path}: this machine has not been calibrated`, {
-        path: ['profile'],
-        hint,
-      });
-    }
-    throw new EnvironmentError(
-      `cannot read the calibration profile ${path} (${code ?? (error as Error).message})`,
-      {
-        path: ['profile'],
-        hint,
-      },
-    );
-  }
+  // A device, FIFO, directory or file over 1 MiB is invalid input (exit 2, src/files.ts).
+  const text = readDataFile(path, {
+    noun: 'calibration profile',
+    path: ['profile'],
+    hint,
+    openError: error =>
+      error.code === 'ENOENT'
+        ? new EnvironmentError(`no calibration profile at ${path}: this machine has not been calibrated`, {
+            path: ['profile'],
+            hint,
+          })
+        : new EnvironmentError(
+            `cannot read the calibration profile ${path} (${error.code ?? error.message})`,
+            {
+              path: ['profile'],
+              hint,
+            },
+          ),
+  });
   const options = {errorClass: EnvironmentError, hint};
   const data = parseDataText(text, path, options);
   const version = (data as {schemaVersion?: unknown} | null)?.schemaVersion;
@@ -76,6 +77,8 @@ export async function loadProfileForPrediction(flag?: string): Promise<{profile:
 export interface WriteHooks {
   /** Called once the temporary file exists, before it is written and renamed (tests simulate failures here). */
   tmpfileCreated?: (tmpfile: string) => void | Promise<void>;
+  /** --force: write into a device or FIFO, or through a symbolic link (src/files.ts rules). */
+  force?: boolean;
 }
 
 /**
@@ -85,7 +88,13 @@ export interface WriteHooks {
 export async function writeProfile(path: string, profile: Profile, hooks: WriteHooks = {}): Promise<void> {
   const checked = profileSchema.parse(profile);
   const text = `${JSON.stringify(checked, null, 2)}\n`;
+  // Regular files only (a refused path is exit 2); calibrate checks this before it measures, too.
+  const mode = checkOutputPath(path, {flag: 'profile', force: hooks.force});
   try {
+    if (mode === 'stream') {
+      await writeFile(path, text);
+      return;
+    }
     await mkdir(dirname(path), {recursive: true});
     await writeFileAtomic()(path, text, {
       encoding: 'utf8',

@@ -5,8 +5,9 @@
  * print or exit themselves.
  */
 import {Command, Errors, Flags} from '@oclif/core';
-import {AttncapError, type CheckFailedError, type ErrorCode} from '../errors.js';
+import {AttncapError, type CheckFailedError, type ErrorCode, InvalidInputError} from '../errors.js';
 import type {Warning} from '../scenario/warnings.js';
+import {terminalSafe} from './safe-text.js';
 
 /** 2: warnings are {code, message}; rows carry the variant id with variantParams and variantLabel (docs/json.md). */
 export const SCHEMA_VERSION = 2;
@@ -109,6 +110,44 @@ function stripAnsi(text: string): string {
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
+/** The first number in `value` that is NaN or ±Infinity, with its path (`results[0].latency.seconds`). */
+export function firstNonFinite(value: unknown, path = 'results'): {path: string; value: number} | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : {path, value};
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = firstNonFinite(value[i], `${path}[${i}]`);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const bad = firstNonFinite(item, `${path}.${key}`);
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
+/**
+ * The last guard of "no non-finite number leaves attncap" (docs/limits.md): inputs that pass
+ * every check at resolution can still overflow double precision together (a tiny peak FLOP/s
+ * with a huge model). That is the inputs' fault, not a bug: exit 2 naming them.
+ */
+export function nonFiniteError(
+  bad: {path: string; value: number},
+  argv: readonly string[],
+): InvalidInputError {
+  const typed = argv.join(' ');
+  const inputs = typed.length > 300 ? `${typed.slice(0, 300)}…` : typed;
+  return new InvalidInputError(
+    `these inputs give ${bad.path} = ${bad.value}, beyond double precision: ${inputs === '' ? '(defaults)' : inputs}`,
+    {
+      path: [],
+      hint: 'Bring extreme values (--peak-flops, --bandwidth, --memory, sizes, profile figures) back to a physical range; the limits are in docs/limits.md.',
+    },
+  );
+}
+
 function debugEnabled(): boolean {
   const debug = process.env.DEBUG ?? '';
   return debug.split(',').some(pattern => pattern === '*' || pattern.startsWith('attncap'));
@@ -140,6 +179,8 @@ export abstract class BaseCommand extends Command {
   async run(): Promise<void> {
     const outcome = await this.compute();
     this.outcome = outcome;
+    const bad = firstNonFinite(outcome.results);
+    if (bad) throw nonFiniteError(bad, this.argv);
     const failure = outcome.failure;
     if (this.jsonEnabled()) {
       const envelope: Envelope = failure
@@ -166,10 +207,12 @@ export abstract class BaseCommand extends Command {
         'no-color': this.argv.includes('--no-color'),
         'no-chart': this.argv.includes('--no-chart'),
       };
-      const text = outcome.render(this.renderContext(flags));
+      const ctx = this.renderContext(flags);
+      // Names from users' files reach the table: no control characters or escapes but our colours.
+      const text = terminalSafe(outcome.render(ctx), ctx.color);
       if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-      for (const w of outcome.warnings ?? []) process.stderr.write(`warning: ${w.message}\n`);
-      if (failure) process.stderr.write(`attncap: ${failure.message}\n`);
+      for (const w of outcome.warnings ?? []) process.stderr.write(`warning: ${terminalSafe(w.message)}\n`);
+      if (failure) process.stderr.write(`attncap: ${terminalSafe(failure.message)}\n`);
     }
     if (failure) throw new Errors.ExitError(failure.exitCode);
   }
@@ -187,8 +230,8 @@ export abstract class BaseCommand extends Command {
       };
       process.stdout.write(`${JSON.stringify(envelope, null, 2)}\n`);
     } else {
-      process.stderr.write(`attncap: ${body.message}\n`);
-      if (body.hint) process.stderr.write(`hint: ${body.hint}\n`);
+      process.stderr.write(`attncap: ${terminalSafe(body.message)}\n`);
+      if (body.hint) process.stderr.write(`hint: ${terminalSafe(body.hint)}\n`);
     }
     if (debugEnabled() || (internal && process.env.ATTNCAP_STACK))
       process.stderr.write(`${err.stack ?? ''}\n`);

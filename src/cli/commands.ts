@@ -41,6 +41,7 @@ const LOADERS: Record<string, () => CommandClass> = {
   'tokens:image': lazy(() => require('../commands/tokens/image.js')),
   'tokens:text': lazy(() => require('../commands/tokens/text.js')),
   'tokens:video': lazy(() => require('../commands/tokens/video.js')),
+  version: lazy(() => require('../commands/version.js')),
 };
 
 export const COMMANDS: Record<string, CommandClass> = Object.defineProperties(

@@ -251,3 +251,21 @@ export const serveFlags = {
     helpGroup: 'PARALLELISM',
   }),
 };
+
+/** `--force` of the commands that write files (check --junit, calibrate --profile): docs/limits.md. */
+export const forceFlag = {
+  force: Flags.boolean({
+    description:
+      'Write an output file even where it is a device, FIFO or symbolic link (default: only regular files are replaced).',
+    helpGroup: 'OUTPUT',
+  }),
+};
+
+/** `--max-points` of the commands with a work budget (sweep, bench): docs/limits.md. */
+export const maxPointsFlag = {
+  'max-points': Flags.integer({
+    description:
+      'Raise the work budget (sweep: points × variants × hardware, default 1,000,000; bench: score elements of the largest case, default 2^27). See docs/limits.md.',
+    helpGroup: 'OUTPUT',
+  }),
+};

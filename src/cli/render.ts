@@ -104,9 +104,7 @@ export function chart(
     // so leave gaps as the series minimum and say so in the legend.
     return vals;
   });
-  const finite = data.flat().filter(Number.isFinite);
-  const min = Math.min(...finite);
-  const max = Math.max(...finite);
+  const {min, max} = extent(data.flat());
   const padded = data.map(vals => vals.map(v => (Number.isFinite(v) ? v : min)));
   // Stretch x to the terminal: repeat points so the plot is readable.
   const width = Math.max(10, Math.min(ctx.width - 16, 100));
@@ -149,4 +147,19 @@ export function chart(
     })
     .join('   ');
   return [paint(opts.title, 'bold', ctx), lines.join('\n'), xAxis, legend].join('\n');
+}
+
+/**
+ * The smallest and largest finite values, in one pass: `Math.min(...values)` passes every value
+ * as an argument and overflows the stack past ~100k of them (a sweep can hold a million).
+ */
+export function extent(values: Iterable<number>): {min: number; max: number} {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return {min, max};
 }

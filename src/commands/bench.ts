@@ -3,12 +3,14 @@ import {renderBench, stderrProgress} from '../calibration/render.js';
 import {
   bench,
   busyWarning,
+  checkBenchBudget,
   DEFAULT_BENCH_SEQ,
   DEFAULT_BENCH_VARIANTS,
   parseBenchVariant,
 } from '../calibration/run.js';
 import {readProfile, resolveProfilePath} from '../calibration/store.js';
 import {BaseCommand, type Outcome} from '../cli/base.js';
+import {maxPointsFlag} from '../cli/flags.js';
 import {warning} from '../scenario/warnings.js';
 import {parseSeqList} from '../units.js';
 
@@ -31,12 +33,14 @@ export default class Bench extends BaseCommand {
       description: `Sequence lengths (default ${DEFAULT_BENCH_SEQ}): 512,1k,2k or 256..4k.`,
     }),
     profile: Flags.string({description: 'Calibration profile (default: the one attncap calibrate wrote).'}),
+    ...maxPointsFlag,
   };
 
   protected async compute(): Promise<Outcome> {
     const {flags} = await this.parse(Bench);
     const variants = (flags.variant ?? DEFAULT_BENCH_VARIANTS).map(parseBenchVariant);
     const seqs = parseSeqList(flags.seq ?? DEFAULT_BENCH_SEQ, 'seq');
+    checkBenchBudget(variants, seqs, flags['max-points']);
     const profilePath = resolveProfilePath(flags.profile);
     const profile = await readProfile(profilePath, flags.profile);
     const warnings = busyWarning();

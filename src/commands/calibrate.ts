@@ -4,6 +4,8 @@ import {renderCalibrate, stderrProgress} from '../calibration/render.js';
 import {busyWarning, calibrate, PLAN_NAMES, type PlanName} from '../calibration/run.js';
 import {resolveProfilePath} from '../calibration/store.js';
 import {BaseCommand, type Outcome} from '../cli/base.js';
+import {forceFlag} from '../cli/flags.js';
+import {checkOutputPath} from '../files.js';
 import {warning} from '../scenario/warnings.js';
 
 export default class Calibrate extends BaseCommand {
@@ -32,12 +34,16 @@ export default class Calibrate extends BaseCommand {
       hidden: true,
       exclusive: ['quick'],
     }),
+    ...forceFlag,
   };
 
   protected async compute(): Promise<Outcome> {
     const {flags} = await this.parse(Calibrate);
     const plan = (flags.plan ?? (flags.quick ? 'quick' : 'full')) as PlanName;
+    if (flags.profile === '') checkOutputPath('', {flag: 'profile'});
     const profilePath = resolveProfilePath(flags.profile);
+    // Refuse a device, FIFO, link or directory before measuring for seconds, not after.
+    checkOutputPath(profilePath, {flag: 'profile', force: flags.force});
     const warnings = busyWarning();
     const progress = stderrProgress();
     let result: Awaited<ReturnType<typeof calibrate>>;
@@ -46,6 +52,7 @@ export default class Calibrate extends BaseCommand {
         plan,
         backend: flags.backend as BackendChoice,
         profilePath,
+        force: flags.force,
         toolVersion: this.config.version,
         progress: message => progress.update(`calibrate: ${message}`),
       });

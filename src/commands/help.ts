@@ -8,6 +8,8 @@ export interface HelpRow {
   subject: string;
   /** The help text, as `attncap SUBJECT --help` prints it. */
   text: string;
+  /** For attncap itself and for topics (presets, tokens): the commands under it. */
+  commands?: {command: string; summary: string}[];
 }
 
 /**
@@ -44,6 +46,15 @@ export default class Help extends BaseCommand {
         {path: ['command'], hint: 'Run attncap help for the list of commands.'},
       );
     }
+    // A topic (or attncap itself) lists what it contains, so a script need not parse the text.
+    // Read before showHelp, which rewrites the ids of the commands it lists.
+    const commands =
+      id === '' || !this.config.findCommand(id)
+        ? this.config.commands
+            .filter(c => !c.hidden && (id === '' || c.id.startsWith(`${id}:`)))
+            .map(c => ({command: c.id.replaceAll(':', ' '), summary: c.summary ?? ''}))
+            .sort((a, b) => a.command.localeCompare(b.command))
+        : undefined;
     const lines: string[] = [];
     // oclif's Help prints through log(); collect it so the base command prints (or wraps) it.
     const Capture = class extends OclifHelp {
@@ -52,7 +63,8 @@ export default class Help extends BaseCommand {
       }
     };
     await new Capture(this.config, {all: flags['nested-commands']}).showHelp(words);
-    const row = {subject: words.join(' '), text: lines.join('\n')};
+    const row: HelpRow = {subject: words.join(' '), text: lines.join('\n')};
+    if (commands) row.commands = commands;
     return {inputs: {command: row.subject}, results: [row], render: () => row.text};
   }
 }

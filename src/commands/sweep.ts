@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand, type Outcome} from '../cli/base.js';
-import {capacityFlags} from '../cli/flags.js';
+import {capacityFlags, maxPointsFlag} from '../cli/flags.js';
 import type {TableFormat} from '../cli/render.js';
 import {renderSweep} from '../cli/renderers/sweep.js';
 import {resolveFlags} from '../cli/scenario.js';
@@ -37,6 +37,7 @@ export default class Sweep extends BaseCommand {
         'Values of the swept batch or d-model (--seq syntax, e.g. 1..256); --seq is then the fixed length.',
       helpGroup: 'SWEEP',
     }),
+    ...maxPointsFlag,
   };
 
   protected async compute(): Promise<Outcome> {
@@ -49,7 +50,12 @@ export default class Sweep extends BaseCommand {
           ? ['h100-sxm']
           : false,
     });
-    const q = runSweep(r, {metric, over: flags.over as SweepOver, range: flags.range});
+    const q = runSweep(r, {
+      metric,
+      over: flags.over as SweepOver,
+      range: flags.range,
+      maxPoints: flags['max-points'],
+    });
     return {
       inputs: q.inputs,
       get results() {

@@ -160,6 +160,11 @@ export function textTokens(input: TextInput): TokenCount {
   positiveInteger(chars, 'chars', 'characters');
   positiveNumber(bytesPerChar, 'bytes-per-char', 'bytes per character');
   const tokens = Math.round(chars * bytesPerChar);
+  if (!Number.isSafeInteger(tokens))
+    fail(
+      'bytes-per-char',
+      `${chars} characters at ${bytesPerChar} bytes each exceed 2^53 bytes, the largest exact count: use a real bytes-per-char (1 for ASCII, up to 4 for UTF-8)`,
+    );
   if (tokens < 1)
     fail('chars', `${chars} characters at ${bytesPerChar} bytes each round to 0 bytes: use more characters`);
   const formula = Number.isInteger(bytesPerChar)

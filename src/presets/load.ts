@@ -10,6 +10,7 @@ import {join, relative} from 'node:path';
 import {distance} from 'fastest-levenshtein';
 import type {z} from 'zod';
 import {InvalidInputError} from '../errors.js';
+import {readDataFile, reason} from '../files.js';
 import {
   type HardwarePreset,
   hardwarePresetSchema,
@@ -375,33 +376,15 @@ function loadShipped<T>(id: string, info: KindInfo<T>): T {
   return preset;
 }
 
-function reason(error: unknown): string {
-  switch ((error as NodeJS.ErrnoException).code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    default:
-      return (error as Error).message;
-  }
-}
-
 function loadUserFile<T>(path: string, info: KindInfo<T>): T {
   const key = `file:${info.kind}:${path}`;
   const cached = presetCache.get(key);
   if (cached !== undefined) return cached as T;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(`cannot read ${info.noun} file '${path}': ${reason(error)}`, {
-      path: [`${info.flag}File`],
-      hint: `--${info.flag}-file takes a JSON or YAML file in the ${info.noun} preset format (docs/presets.md)`,
-    });
-  }
+  const text = readDataFile(path, {
+    noun: `${info.noun} file`,
+    path: [`${info.flag}File`],
+    hint: `--${info.flag}-file takes a JSON or YAML file in the ${info.noun} preset format (docs/presets.md)`,
+  });
   const preset = parsePreset(text, path, info);
   presetCache.set(key, preset);
   return preset;

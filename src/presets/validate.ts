@@ -9,6 +9,7 @@ import {createRequire} from 'node:module';
 import type {z} from 'zod';
 import {type AttncapError, type ErrorDetails, InvalidInputError} from '../errors.js';
 import {nearest} from '../suggest.js';
+import {scanJson} from './json-scan.js';
 
 // The YAML parser is loaded on first use: most runs read JSON presets only, and startup time counts.
 const requireModule = createRequire(import.meta.url);
@@ -94,39 +95,156 @@ function syntaxError(
   return new ErrorClass(`${fileLabel}:${line}:${column}: ${message}`, {hint: options.hint});
 }
 
+/** Aliases yaml may resolve (its own guard; the default, 100, refuses one anchor reused 120 times). */
+export const YAML_MAX_ALIAS_COUNT = 10_000;
+/** Nodes a YAML file may hold once its aliases are expanded (a "billion laughs" file needs ~10⁹). */
+export const YAML_MAX_EXPANDED_NODES = 1_000_000;
+
 /**
  * The data in a JSON or YAML text, syntax checked only. Throws one error naming the line and
- * column of the (first) syntax error; YAML reports all of its errors, one line each.
+ * column of the (first) syntax error; YAML reports all of its errors, one line each. Duplicate
+ * keys are errors in both formats, with their path; a file that holds nothing (empty, only
+ * comments, or null) is an error that says so. Messages quote at most one character or key of
+ * the file, never its text (docs/limits.md).
  */
 export function parseDataText(text: string, fileLabel: string, options: DataFileOptions = {}): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const format = isYamlFile(fileLabel) ? 'YAML' : 'JSON';
-  if (body.trim() === '')
-    throw syntaxError(fileLabel, body, 0, `the file is empty; expected a ${format} object`, options);
+  const ErrorClass = options.errorClass ?? InvalidInputError;
+  const empty = (what: string) =>
+    syntaxError(fileLabel, body, 0, `the file ${what}; expected a ${format} object`, options);
+  if (body.trim() === '') throw empty('is empty');
   if (format === 'JSON') {
-    try {
-      return JSON.parse(body);
-    } catch (error) {
-      const raw = (error as Error).message;
-      // V8 says "... in JSON at position N" (Node 22 adds " (line L column C)"); end of input has no position.
-      const position = /at position (\d+)/.exec(raw);
-      const offset = position ? Number(position[1]) : body.length;
-      const message = raw
-        .replace(/\s*in JSON at position \d+.*$/, '')
-        .replace(/^Unexpected end of JSON input$/, 'unexpected end of the file');
-      throw syntaxError(fileLabel, body, offset, `invalid JSON: ${message}`, options);
+    const problem = scanJson(body);
+    if (problem?.kind === 'syntax')
+      throw syntaxError(fileLabel, body, problem.offset, `invalid JSON: ${problem.message}`, options);
+    if (problem?.kind === 'duplicate') {
+      const {line, column} = lineColumn(body, problem.offset);
+      throw problemsError(
+        fileLabel,
+        [
+          {
+            path: problem.path,
+            message: `duplicate key '${problem.key}' (again at line ${line}, column ${column}): keep one`,
+          },
+        ],
+        options,
+      );
     }
+    const data: unknown = JSON.parse(body);
+    if (data === null) throw empty('holds null');
+    return data;
   }
-  const document = yaml().parseDocument(body, {prettyErrors: false});
+  const document = yaml().parseDocument(body, {prettyErrors: false, uniqueKeys: true, merge: true});
   if (document.errors.length > 0) {
-    const ErrorClass = options.errorClass ?? InvalidInputError;
-    const lines = document.errors.map(error => {
-      const {line, column} = lineColumn(body, error.pos[0]);
-      return `${fileLabel}:${line}:${column}: invalid YAML: ${error.message}`;
-    });
-    throw new ErrorClass(lines.join('\n'), {hint: options.hint});
+    const duplicates = yamlDuplicateKeys(document, body);
+    const others = document.errors.filter(error => error.code !== 'DUPLICATE_KEY');
+    const lines = duplicates.map(problem => formatProblem(fileLabel, problem));
+    lines.push(
+      ...others.map(error => {
+        const {line, column} = lineColumn(body, error.pos[0]);
+        return `${fileLabel}:${line}:${column}: invalid YAML: ${error.message}`;
+      }),
+    );
+    throw new ErrorClass(lines.join('\n'), {path: [...(duplicates[0]?.path ?? [])], hint: options.hint});
   }
-  return document.toJS();
+  const aliasProblem = yamlAliasProblem(document);
+  if (aliasProblem) throw syntaxError(fileLabel, body, aliasProblem.offset, aliasProblem.message, options);
+  const data: unknown = document.toJS({maxAliasCount: YAML_MAX_ALIAS_COUNT});
+  if (data === null || data === undefined)
+    throw empty(document.contents === null ? 'holds no data (only comments)' : 'holds null');
+  return data;
+}
+
+type YamlNode = import('yaml').Node;
+
+/** Every key that a YAML mapping repeats, with its path: `defaults.batch: duplicate key 'batch' …`. */
+function yamlDuplicateKeys(document: import('yaml').Document, body: string): Problem[] {
+  const {isMap, isScalar, isSeq} = yaml();
+  const problems: Problem[] = [];
+  const walk = (node: unknown, path: (string | number)[], depth: number): void => {
+    if (depth > 256) return;
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (key !== undefined && seen.has(key)) {
+          const {line, column} = lineColumn(body, (pair.key as YamlNode).range?.[0] ?? 0);
+          problems.push({
+            path: [...path, key],
+            message: `duplicate key '${key}' (again at line ${line}, column ${column}): keep one`,
+          });
+        }
+        if (key !== undefined) seen.add(key);
+        walk(pair.value, key === undefined ? path : [...path, key], depth + 1);
+      }
+    } else if (isSeq(node)) {
+      for (const [index, item] of node.items.entries()) walk(item, [...path, index], depth + 1);
+    }
+  };
+  walk(document.contents, [], 0);
+  return problems;
+}
+
+/**
+ * An alias that names no anchor before it, or aliases that expand the file beyond
+ * YAML_MAX_EXPANDED_NODES — found on the parsed tree (memoised: each node is sized once), so
+ * toJS neither throws a bare ReferenceError nor builds a huge value.
+ */
+function yamlAliasProblem(document: import('yaml').Document): {offset: number; message: string} | undefined {
+  const {isAlias, isMap, isPair, isScalar, isSeq} = yaml();
+  const sizes = new Map<YamlNode, number>();
+  const anchors = new Set<string>();
+  let problem: {offset: number; message: string} | undefined;
+  const size = (node: unknown, depth: number): number => {
+    if (problem || node === null || node === undefined) return 0;
+    if (isScalar(node)) {
+      if (node.anchor) anchors.add(node.anchor);
+      return 1;
+    }
+    if (isAlias(node)) {
+      const offset = node.range?.[0] ?? 0;
+      if (!anchors.has(node.source)) {
+        problem = {
+          offset,
+          message: `invalid YAML: alias *${node.source} names no anchor (&${node.source}) set before it`,
+        };
+        return 0;
+      }
+      const target = node.resolve(document);
+      if (!target || isScalar(target)) return 1;
+      const sized = sizes.get(target);
+      if (sized === undefined)
+        problem = {offset, message: `invalid YAML: alias *${node.source} is inside its own anchor (a cycle)`};
+      return sized ?? 0;
+    }
+    if (depth > 256) {
+      problem = {
+        offset: (node as YamlNode).range?.[0] ?? 0,
+        message: 'invalid YAML: nesting deeper than 256 levels',
+      };
+      return 0;
+    }
+    let total = 1;
+    if (isMap(node) || isSeq(node)) {
+      if (node.anchor) anchors.add(node.anchor);
+      for (const item of node.items as unknown[]) {
+        total += isPair(item)
+          ? size(item.key, depth + 1) + size(item.value, depth + 1)
+          : size(item, depth + 1);
+        if (total > YAML_MAX_EXPANDED_NODES && !problem) {
+          problem = {
+            offset: node.range?.[0] ?? 0,
+            message: `invalid YAML: its aliases expand to more than ${YAML_MAX_EXPANDED_NODES} nodes (the limit; docs/limits.md)`,
+          };
+        }
+      }
+      sizes.set(node, total);
+    }
+    return total;
+  };
+  size(document.contents, 0);
+  return problem;
 }
 
 // ---- zod issues -> problems ------------------------------------------------------------------
@@ -190,10 +308,17 @@ function hasKey(data: unknown, path: readonly PropertyKey[]): boolean {
   return parent !== null && typeof parent === 'object' && Object.hasOwn(parent, path[path.length - 1]);
 }
 
+/** Longer strings are described, not quoted: a whole file read as one YAML string must not be echoed. */
+const MAX_QUOTED = 40;
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `string ${JSON.stringify(value)}`;
+  if (typeof value === 'string')
+    return value.length > MAX_QUOTED
+      ? `a string of ${value.length} characters`
+      : `string ${JSON.stringify(value)}`;
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }
@@ -250,7 +375,9 @@ export function issuesToProblems(
           message:
             values.length === 1
               ? `expected ${JSON.stringify(issue.values[0])}, received ${describe(value)}`
-              : `${describe(value)} is not one of ${values.join(', ')}${suggestion}`,
+              : value === undefined && !hasKey(data, issue.path)
+                ? `missing required field (one of ${values.join(', ')})`
+                : `${describe(value)} is not one of ${values.join(', ')}${suggestion}`,
         });
         break;
       }

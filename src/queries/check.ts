@@ -8,10 +8,9 @@
  * (unknown keys, wrong types), then the values that need the library (preset ids, variant specs,
  * lengths and durations with units). Each problem is one `file: path: message` line; exit 2.
  */
-import {mkdirSync, readFileSync} from 'node:fs';
-import {dirname, resolve} from 'node:path';
-import {writeFileAtomic} from '../atomic.js';
+import {dirname} from 'node:path';
 import {type AttncapError, CheckFailedError, EnvironmentError, InvalidInputError} from '../errors.js';
+import {readDataFile, writeOutputFile} from '../files.js';
 import type {ResolvedHardware} from '../hardware.js';
 import type {ResolvedWorkload} from '../inputs.js';
 import {SOLVER_LIMIT} from '../model/solvers.js';
@@ -107,15 +106,11 @@ const FILE_HINT =
 
 /** Reads, validates and resolves a capacity file; throws one InvalidInputError listing every problem. */
 export async function loadCapacityFile(file: string): Promise<ResolvedCheck[]> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(`cannot read capacity file '${file}': ${(error as Error).message}`, {
-      path: ['file'],
-      hint: 'attncap check takes a JSON or YAML capacity file, e.g. attncap check capacity.yaml (docs/ci.md).',
-    });
-  }
+  const text = readDataFile(file, {
+    noun: 'capacity file',
+    path: ['file'],
+    hint: 'attncap check takes a JSON or YAML capacity file, e.g. attncap check capacity.yaml (docs/ci.md).',
+  });
   const data = parseDataText(text, file, {hint: FILE_HINT});
   const parsed = capacityFileSchema.safeParse(data);
   if (parsed.success) return resolveChecks(parsed.data, file, dirname(file));
@@ -563,12 +558,15 @@ export async function runCheck(file: string): Promise<CheckQuery> {
   return {file, rows, warnings, failure, inputs: {file, checks: checks.map(echoCheck)}};
 }
 
-/** Writes a report file atomically (temp file + rename), creating its folder; exit 3 when it cannot. */
-export function writeReport(path: string, text: string, flag = 'junit'): void {
+/**
+ * Writes a report file (src/files.ts rules: regular files replaced atomically, creating the
+ * folder; special files and links refused unless `force`, exit 2); exit 3 when the write fails.
+ */
+export function writeReport(path: string, text: string, flag = 'junit', force = false): void {
   try {
-    mkdirSync(dirname(resolve(path)), {recursive: true});
-    writeFileAtomic().sync(path, text);
+    writeOutputFile(path, text, {flag, force});
   } catch (error) {
+    if (error instanceof InvalidInputError) throw error;
     throw new EnvironmentError(`cannot write --${flag} report '${path}': ${(error as Error).message}`, {
       path: [flag],
       hint: `Point --${flag} at a writable file, e.g. --${flag} reports/capacity.xml.`,

@@ -4,6 +4,7 @@
  * Built for large sweeps: one evaluation per point, values kept in flat arrays; the per-point
  * JSON rows are built only when asked for.
  */
+import {checkBudget, SWEEP_MAX_POINTS, SWEEP_POINTS_CEILING} from '../budget.js';
 import {InvalidInputError} from '../errors.js';
 import {evaluate} from '../model/engine.js';
 import {memoryOf} from '../model/memory.js';
@@ -39,6 +40,8 @@ export interface SweepOptions {
   over?: SweepOver;
   /** Values of batch or d-model to sweep (with over batch / d-model), e.g. '1..256'. */
   range?: string;
+  /** --max-points: the work budget (docs/limits.md), when raised. */
+  maxPoints?: number;
 }
 
 export interface SweepSeries extends VariantFields {
@@ -121,6 +124,16 @@ export function runSweep(ctx: ResolvedScenario, opts: SweepOptions = {}): SweepQ
   }
   // A device in play (latency, or named by the scenario) also gives each point's fit.
   const devices = needsDevice || ctx.hardware.length > 0 ? ctx.hardware : [undefined];
+  checkBudget({
+    command: 'sweep',
+    unit: 'points',
+    product: xs.length * ctx.variants.length * devices.length,
+    factors: `${formatInt(xs.length)} ${over === 'seq' ? 'lengths' : 'values'} × ${ctx.variants.length} variants × ${devices.length} hardware`,
+    limit: SWEEP_MAX_POINTS,
+    maxPoints: opts.maxPoints,
+    ceiling: SWEEP_POINTS_CEILING,
+    advice: 'use fewer values (larger steps), variants or hardware',
+  });
   const base = ctx.workload.base;
   const profile = ctx.profile;
   const series: SweepSeries[] = [];

@@ -6,7 +6,13 @@
  * library call (`seq '4x' …`, with its path) — never a flag the user did not type.
  */
 import {AttncapError, InvalidInputError} from '../errors.js';
-import {DEFAULT_HARDWARE, type HardwareInput, type ResolvedHardware, resolveHardware} from '../hardware.js';
+import {
+  DEFAULT_HARDWARE,
+  type HardwareInput,
+  type ResolvedHardware,
+  resolveHardware,
+  whatIfInRange,
+} from '../hardware.js';
 import {
   type AssumptionProfile,
   modelLabel,
@@ -251,11 +257,23 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
       peakFlopsPerSec:
         w.peakFlops === undefined
           ? undefined
-          : attempt('whatIf.peakFlops', () => parseFlopsRate(String(w.peakFlops), 'peak-flops')),
+          : attempt('whatIf.peakFlops', () =>
+              whatIfInRange(
+                parseFlopsRate(String(w.peakFlops), 'peak-flops'),
+                String(w.peakFlops),
+                'peak-flops',
+              ),
+            ),
       bandwidthBytesPerSec:
         w.bandwidth === undefined
           ? undefined
-          : attempt('whatIf.bandwidth', () => parseBandwidth(String(w.bandwidth), 'bandwidth')),
+          : attempt('whatIf.bandwidth', () =>
+              whatIfInRange(
+                parseBandwidth(String(w.bandwidth), 'bandwidth'),
+                String(w.bandwidth),
+                'bandwidth',
+              ),
+            ),
       memoryBytes:
         w.memory === undefined
           ? undefined

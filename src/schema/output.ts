@@ -248,7 +248,20 @@ export const benchRowSchema = z.looseObject({
   exponent: nullableNum.optional(),
 });
 
-export const helpRowSchema = z.looseObject({subject: z.string(), text: z.string()});
+export const helpRowSchema = z.looseObject({
+  subject: z.string(),
+  text: z.string(),
+  /** For attncap itself and topics: the commands under it, with their summaries. */
+  commands: z.array(z.object({command: z.string(), summary: z.string()})).optional(),
+});
+
+export const versionRowSchema = z.looseObject({
+  name: z.literal('attncap'),
+  version: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  node: z.string(),
+});
 
 const stepSchema = z
   .looseObject({
@@ -323,6 +336,7 @@ export const RESULT_SCHEMAS: Record<string, z.ZodType> = {
   calibrate: calibrateRowSchema,
   bench: benchRowSchema,
   help: helpRowSchema,
+  version: versionRowSchema,
   'presets:hardware': presetRowSchema,
   'presets:models': presetRowSchema,
   'presets:variants': presetRowSchema,

@@ -141,7 +141,7 @@ test('unwritable --junit path: exit 3', t => {
 test('missing file: exit 2', t => {
   const {code, stderr} = runCli(['check', `${F}/absent.yaml`]);
   t.is(code, 2);
-  t.true(stderr.startsWith(`attncap: cannot read capacity file '${F}/absent.yaml': ENOENT`));
+  t.true(stderr.startsWith(`attncap: cannot read capacity file '${F}/absent.yaml': no such file\n`));
 });
 
 test('examples/capacity.yaml passes and examples/capacity-failing.yaml fails', t => {

@@ -102,7 +102,7 @@ test('a missing file names its path', t => {
 test('a directory given as a file says so', t => {
   const path = fixture('');
   const error = t.throws(() => loadModelFile(path), {instanceOf: InvalidInputError});
-  t.is(error.message, `cannot read model file '${path}': it is a directory`);
+  t.is(error.message, `model file '${path}' is a directory; attncap reads regular files only`);
 });
 
 test('a hardware file with schema problems reports each, labelled with the path given', t => {

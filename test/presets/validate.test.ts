@@ -122,14 +122,17 @@ test('a JSON syntax error names its line and column', t => {
     instanceOf: InvalidInputError,
   });
   // Line 4 is the closing brace after the trailing comma on line 3.
-  t.is(error.message, 'trailing-comma.json:4:1: invalid JSON: Expected double-quoted property name');
+  t.is(error.message, "trailing-comma.json:4:1: invalid JSON: expected a key in double quotes, found '}'");
 });
 
 test('truncated JSON points at the end of the text', t => {
   const error = t.throws(() => parseDataText('{\n  "a": 1', 'f.json'));
-  t.is(error.message, "f.json:2:9: invalid JSON: Expected ',' or '}' after property value");
+  t.is(
+    error.message,
+    "f.json:2:9: invalid JSON: expected ',' or '}' after a value, found the end of the file",
+  );
   const cut = t.throws(() => parseDataText('{\n  "a": ', 'f.json'));
-  t.is(cut.message, 'f.json:2:8: invalid JSON: unexpected end of the file');
+  t.is(cut.message, 'f.json:2:8: invalid JSON: expected a value, found the end of the file');
 });
 
 test('an empty file says so', t => {
@@ -150,4 +153,15 @@ test('the error class can be chosen (profiles are environment errors, exit 3)', 
   );
   t.is(error.exitCode, 3);
   t.is((error as EnvironmentError).hint, 'recalibrate');
+});
+
+test('a long string is described, not quoted: a whole file read as one YAML string is never echoed', t => {
+  const text = 'token=s3cr3t-and-a-long-line-of-text-that-is-not-yaml-at-all\n';
+  const error = t.throws(() => parseDataFile(text, 'f.yaml', small));
+  t.is(error.message, 'f.yaml: (top level): expected object, received a string of 60 characters');
+});
+
+test('a missing enum field says it is missing and lists the choices', t => {
+  const error = t.throws(() => parseDataFile('{"name": "x", "count": 1}', 'f.json', small));
+  t.is(error.message, 'f.json: kind: missing required field (one of alpha, beta, gamma)');
 });

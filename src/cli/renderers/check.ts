@@ -12,6 +12,7 @@ import {
 } from '../../units.js';
 import type {RenderContext} from '../base.js';
 import {formatTable, paint, type TableFormat} from '../render.js';
+import {terminalName, xmlAttribute, xmlText} from '../safe-text.js';
 
 export interface CheckRenderOptions {
   format: TableFormat;
@@ -54,7 +55,7 @@ export function marginText(e: ExpectationResult): string {
 }
 
 export function configText(r: CheckRow): string {
-  return `${r.model} · ${r.hardware} · ${r.variantLabel} · n ${formatTokens(r.seq)} · batch ${r.batch} · ${r.dtype} · ${r.mode}`;
+  return `${terminalName(r.model)} · ${terminalName(r.hardware)} · ${terminalName(r.variantLabel)} · n ${formatTokens(r.seq)} · batch ${r.batch} · ${r.dtype} · ${r.mode}`;
 }
 
 /** `maxLatency 3.10 s vs ≤ 2 s`: one expectation, measured next to bound. */
@@ -66,8 +67,9 @@ export function renderCheck(q: CheckQuery, opts: CheckRenderOptions, ctx: Render
   const rows: string[][] = [];
   for (const r of q.rows) {
     for (const [i, e] of r.expectations.entries()) {
+      const checkName = terminalName(r.name);
       const name =
-        i === 0 && opts.format === 'table' ? `${r.name}\n${paint(configText(r), 'dim', ctx)}` : r.name;
+        i === 0 && opts.format === 'table' ? `${checkName}\n${paint(configText(r), 'dim', ctx)}` : checkName;
       rows.push([
         e.pass ? paint('PASS', 'green', ctx) : paint('FAIL', 'red', ctx),
         name,
@@ -91,7 +93,7 @@ export function renderCheck(q: CheckQuery, opts: CheckRenderOptions, ctx: Render
   ];
   if (opts.format === 'table') {
     const failed = q.rows.filter(r => !r.pass).length;
-    const summary = `${q.rows.length - failed} of ${q.rows.length} checks passed${failed > 0 ? `, ${failed} failed` : ''} (${q.file})`;
+    const summary = `${q.rows.length - failed} of ${q.rows.length} checks passed${failed > 0 ? `, ${failed} failed` : ''} (${terminalName(q.file)})`;
     out.push('', paint(summary, failed > 0 ? 'red' : 'green', ctx));
   }
   return out.join('\n');
@@ -100,8 +102,10 @@ export function renderCheck(q: CheckQuery, opts: CheckRenderOptions, ctx: Render
 /**
  * JUnit XML (the Ant/Surefire dialect that GitHub, GitLab and Jenkins read): one testsuite per
  * file, one testcase per check, a <failure> whose message puts each failed expectation's measured
- * value next to its bound. Built with xmlbuilder2, which escapes names and messages; it is loaded
- * only here, since its import costs more start-up time than the rest of a command.
+ * value next to its bound. Built with xmlbuilder2, which escapes markup; characters XML 1.0
+ * forbids (control characters from a check's name) are replaced first (safe-text.ts), so the
+ * report is well-formed whatever the names. xmlbuilder2 is loaded only here, since its import
+ * costs more start-up time than the rest of a command.
  */
 export async function junitXml(q: CheckQuery, units: ByteUnits = 'binary'): Promise<string> {
   const {create} = await import('xmlbuilder2');
@@ -110,10 +114,10 @@ export async function junitXml(q: CheckQuery, units: ByteUnits = 'binary'): Prom
   const doc = create({version: '1.0', encoding: 'UTF-8'});
   const suite = doc
     .ele('testsuites', {name: 'attncap check', ...counts})
-    .ele('testsuite', {name: q.file, ...counts});
-  const classname = `attncap.check.${basename(q.file).replace(/\.(ya?ml|json)$/i, '')}`;
+    .ele('testsuite', {name: xmlAttribute(q.file), ...counts});
+  const classname = classnameOf(q.file);
   for (const r of q.rows) {
-    const testcase = suite.ele('testcase', {name: r.name, classname, time: 0});
+    const testcase = suite.ele('testcase', {name: xmlAttribute(r.name), classname, time: 0});
     const lines = r.expectations.map(
       e => `${e.pass ? 'PASS' : 'FAIL'} ${expectationLine(e, units)} (margin ${marginText(e)})`,
     );
@@ -122,9 +126,36 @@ export async function junitXml(q: CheckQuery, units: ByteUnits = 'binary'): Prom
         .filter(e => !e.pass)
         .map(e => expectationLine(e, units))
         .join('; ');
-      testcase.ele('failure', {message, type: 'CapacityCheckFailed'}).txt(lines.join('\n'));
+      testcase.ele('failure', {message, type: 'CapacityCheckFailed'}).txt(xmlText(lines.join('\n')));
     }
-    testcase.ele('system-out').txt([configText(r), ...lines].join('\n'));
+    testcase.ele('system-out').txt(xmlText([configText(r), ...lines].join('\n')));
   }
+  return `${doc.end({prettyPrint: true})}\n`;
+}
+
+function classnameOf(file: string): string {
+  return xmlAttribute(`attncap.check.${basename(file).replace(/\.(ya?ml|json)$/i, '')}`);
+}
+
+/**
+ * The JUnit report of a run that ended before any check ran (an invalid capacity file: exit 2;
+ * an unusable environment: exit 3): one testcase, `capacity file`, with an <error> that carries
+ * attncap's message, so a CI system shows why instead of a missing report.
+ */
+export async function junitErrorXml(
+  file: string,
+  error: {code: string; message: string; hint?: string},
+): Promise<string> {
+  const {create} = await import('xmlbuilder2');
+  const counts = {tests: 1, failures: 0, errors: 1, skipped: 0, time: 0};
+  const doc = create({version: '1.0', encoding: 'UTF-8'});
+  const suite = doc
+    .ele('testsuites', {name: 'attncap check', ...counts})
+    .ele('testsuite', {name: xmlAttribute(file), ...counts});
+  const testcase = suite.ele('testcase', {name: 'capacity file', classname: classnameOf(file), time: 0});
+  const firstLine = error.message.split('\n')[0];
+  testcase
+    .ele('error', {message: xmlAttribute(firstLine), type: error.code})
+    .txt(xmlText([error.message, ...(error.hint ? [`hint: ${error.hint}`] : [])].join('\n')));
   return `${doc.end({prettyPrint: true})}\n`;
 }

@@ -9,7 +9,7 @@ import {
   formatTokens,
 } from '../../units.js';
 import type {RenderContext} from '../base.js';
-import {chart, formatTable, paint, type TableFormat} from '../render.js';
+import {chart, extent, formatTable, paint, type TableFormat} from '../render.js';
 import {modelHeadline} from './cost.js';
 
 /** Rows shown in the terminal table; csv and markdown carry every point. */
@@ -65,8 +65,13 @@ export function renderSweep(
     );
   if (opts.format === 'table' && ctx.chart && q.xs.length > 1) {
     const cidx = sampleIndices(q.xs.length, CHART_POINTS);
-    const values = q.series.flatMap(s => [...s.values]).filter(v => v > 0);
-    const logY = values.length > 0 && Math.max(...values) / Math.min(...values) > 100;
+    // Over the positive values of every series, without spreading them (a sweep can hold 1M).
+    const {min, max} = extent(
+      (function* () {
+        for (const s of q.series) for (const v of s.values) if (v > 0) yield v;
+      })(),
+    );
+    const logY = max > 0 && max / min > 100;
     out.push(
       '',
       chart(
