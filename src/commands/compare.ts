@@ -12,7 +12,7 @@ import {
 import type {TableFormat} from '../cli/render.js';
 import {renderCompare} from '../cli/renderers/cost.js';
 import {resolveFlags} from '../cli/scenario.js';
-import {DEFAULT_VARIANTS, runCompare} from '../queries/compare.js';
+import {DEFAULT_VARIANTS, runCompareModels} from '../queries/compare.js';
 import type {ByteUnits} from '../units.js';
 
 export default class Compare extends BaseCommand {
@@ -22,6 +22,7 @@ export default class Compare extends BaseCommand {
   static override examples = [
     '<%= config.bin %> compare --seq 128k --variant standard --variant flash --variant performer',
     '<%= config.bin %> compare --model llama-3.1-8b --seq 32k --baseline flash --variant window:w=4096 --variant linformer:k=256',
+    '<%= config.bin %> compare --model llama-3.1-8b --model mistral-7b --seq 32k --variant flash --hardware a100-40gb',
   ];
   static override flags = {
     ...modelFlags,
@@ -31,20 +32,30 @@ export default class Compare extends BaseCommand {
     ...accountingFlags,
     ...hardwareFlags,
     ...formatFlag,
+    model: Flags.string({
+      description: 'Model preset id (attncap presets models); repeat to compare models side by side.',
+      multiple: true,
+      helpGroup: 'MODEL',
+    }),
     baseline: Flags.string({description: 'Variant the ratios are taken against.', default: 'standard'}),
     breakdown: Flags.boolean({description: 'Per-component rows in --json.'}),
   };
 
   protected async compute(): Promise<Outcome> {
     const {flags} = await this.parse(Compare);
-    const r = await resolveFlags(flags, {defaultVariants: DEFAULT_VARIANTS, defaultHardware: false});
-    const q = runCompare(r, {baseline: flags.baseline, breakdown: flags.breakdown});
+    const models = flags.model && flags.model.length > 0 ? flags.model : [undefined];
+    const scenarios = await Promise.all(
+      models.map(model =>
+        resolveFlags({...flags, model}, {defaultVariants: DEFAULT_VARIANTS, defaultHardware: false}),
+      ),
+    );
+    const q = runCompareModels(scenarios, {baseline: flags.baseline, breakdown: flags.breakdown});
+    const opts = {format: flags.format as TableFormat, units: flags.units as ByteUnits};
     return {
       inputs: q.inputs,
       results: q.rows,
       warnings: q.warnings,
-      render: ctx =>
-        renderCompare(q, {format: flags.format as TableFormat, units: flags.units as ByteUnits}, ctx),
+      render: ctx => q.queries.map(one => renderCompare(one, opts, ctx)).join('\n\n'),
     };
   }
 }

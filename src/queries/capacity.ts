@@ -100,7 +100,7 @@ export function fitWarnings(
   return [
     warning(
       'does-not-fit',
-      `${out.length} of ${rows.length} result${rows.length === 1 ? '' : 's'} do${out.length === 1 ? 'es' : ''} not fit in device memory, so ${out.length === 1 ? 'its speed is' : 'their speeds are'} not achievable as set up (marked "does not fit"); e.g. ${example.trim()}`,
+      `${out.length} of ${rows.length} result${rows.length === 1 ? '' : 's'} do${out.length === 1 ? 'es' : ''} not fit in device memory (marked "does not fit"): any speed shown for ${out.length === 1 ? 'it' : 'them'} cannot be had as set up; e.g. ${example.trim()}`,
     ),
   ];
 }

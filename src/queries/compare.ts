@@ -2,13 +2,15 @@
 import {InvalidInputError} from '../errors.js';
 import {resolveVariant} from '../model/variants/index.js';
 import type {ResolvedScenario} from '../scenario/resolve.js';
-import type {Warning} from '../scenario/warnings.js';
+import {uniqueWarnings, type Warning} from '../scenario/warnings.js';
 import {type CostQuery, type CostRow, runCost} from './cost.js';
 
 /** Variants compared (and reported) when the user names none. */
 export const DEFAULT_VARIANTS = ['standard', 'flash', 'window', 'linformer', 'performer'];
 
 export interface ComparedRow extends CostRow {
+  /** The model of the row (its label: `id`, or `id (field=value)` when overridden). */
+  model: string;
   id: string;
   family: string;
   exact: boolean;
@@ -45,6 +47,7 @@ export function runCompare(r: ResolvedScenario, opts: {baseline: string; breakdo
     const b = base[i % seqCount];
     return {
       ...r,
+      model: q.modelLabel,
       id: def.id,
       family: def.family,
       exact: def.exact,
@@ -61,5 +64,27 @@ export function runCompare(r: ResolvedScenario, opts: {baseline: string; breakdo
     model: q.model,
     modelLabel: q.modelLabel,
     warnings: q.warnings,
+  };
+}
+
+/** Several models side by side (`compare --model a --model b`): one block of rows per model. */
+export interface CompareModelsQuery {
+  queries: CompareQuery[];
+  rows: ComparedRow[];
+  inputs: Record<string, unknown>;
+  warnings: Warning[];
+}
+
+export function runCompareModels(
+  scenarios: ResolvedScenario[],
+  opts: {baseline: string; breakdown: boolean},
+): CompareModelsQuery {
+  const queries = scenarios.map(r => runCompare(r, opts));
+  const first = queries[0];
+  return {
+    queries,
+    rows: queries.flatMap(q => q.rows),
+    warnings: uniqueWarnings(queries.flatMap(q => q.warnings)),
+    inputs: {...first.inputs, models: queries.map(q => q.inputs.model)},
   };
 }

@@ -104,6 +104,7 @@ export const costRowSchema = z.looseObject({
 });
 
 export const compareRowSchema = costRowSchema.extend({
+  model: z.string().describe("The row's model (its label; compare takes several --model)."),
   id: z.string(),
   family: z.string(),
   exact: z.boolean(),

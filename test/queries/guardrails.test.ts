@@ -16,7 +16,10 @@ test('Llama-2-70B decode on one H100 does not fit: the row says so and a warning
   t.true(r.usableBytes < 80 * 2 ** 30);
   t.true(r.tokensPerSec > 0);
   t.true(codes(q).includes('does-not-fit'));
-  t.regex(q.warnings.find(w => w.code === 'does-not-fit')!.message, /1 of 1 result does not fit/);
+  t.regex(
+    q.warnings.find(w => w.code === 'does-not-fit')!.message,
+    /1 of 1 result does not fit in device memory/,
+  );
 });
 
 test('every speed-bearing row carries fits: sweep, compare, cost --hardware and report', async t => {
@@ -163,4 +166,29 @@ test('--hardware with --hardware-file is a conflict (exit 2); an overridden pres
     '1k',
   ]);
   t.is(label.json.inputs.model.label, 'llama-3.1-8b (layers=16)');
+});
+
+test('compare takes several models: one block of rows each, every row naming its model', t => {
+  const r = runJson<{ok: boolean; results: {model: string; variant: string}[]; inputs: {models: unknown[]}}>([
+    'compare',
+    '--model',
+    'llama-3.1-8b',
+    '--model',
+    'mistral-7b',
+    '--seq',
+    '4k',
+    '--variant',
+    'flash',
+  ]);
+  t.is(r.code, 0);
+  t.deepEqual(
+    r.json.results.map(x => [x.model, x.variant]),
+    [
+      ['llama-3.1-8b', 'standard'],
+      ['llama-3.1-8b', 'flash'],
+      ['mistral-7b', 'standard'],
+      ['mistral-7b', 'flash'],
+    ],
+  );
+  t.is(r.json.inputs.models.length, 2);
 });
