@@ -53,6 +53,8 @@ export interface ResolvedHardware {
   ideal: DeviceRates;
   /** Where the efficiencies come from. */
   profileSource: string;
+  /** Multi-GPU links (docs/parallelism.md); undefined for `local` and files without them. */
+  links?: HardwarePreset['links'];
   warnings: Warning[];
 }
 
@@ -181,6 +183,7 @@ export async function resolveHardware(
       }),
       ideal: idealRates(peaks),
       profileSource: source,
+      links: hw.links,
       warnings,
     });
   }

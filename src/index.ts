@@ -18,6 +18,7 @@ import {type LatencyQuery, runLatency} from './queries/latency.js';
 import {type MaxSeqOptions, type MaxSeqQuery, runMaxSeq} from './queries/max-seq.js';
 import {type MemoryQuery, runMemory} from './queries/memory.js';
 import {type ReportQuery, runReport} from './queries/report.js';
+import {runServe, type ServeOptions, type ServeQuery} from './queries/serve.js';
 import {runSweep, type SweepOptions, type SweepQuery, sweepRows} from './queries/sweep.js';
 import {type ResolvedScenario, type ResolveOptions, resolveScenario} from './scenario/resolve.js';
 import type {Scenario} from './scenario/schema.js';
@@ -29,6 +30,7 @@ export type {LatencyRow} from './queries/latency.js';
 export type {MaxSeqRow} from './queries/max-seq.js';
 export type {MemoryRow} from './queries/memory.js';
 export type {ReportRow} from './queries/report.js';
+export type {ServeRow} from './queries/serve.js';
 export type {SweepRow} from './queries/sweep.js';
 export type {ResolvedScenario, ScenarioProblem} from './scenario/resolve.js';
 export {ScenarioError} from './scenario/resolve.js';
@@ -44,6 +46,8 @@ export type {
   MaxSeqQuery,
   MemoryQuery,
   ReportQuery,
+  ServeOptions,
+  ServeQuery,
   SweepOptions,
   SweepQuery,
 };
@@ -133,4 +137,13 @@ export async function sweep(
 /** The capacity overview (attncap report). */
 export async function report(s: Input): Promise<ReportQuery> {
   return runReport(await resolved(s, {defaultVariants: DEFAULT_VARIANTS, defaultHardware: DEFAULT_HARDWARE}));
+}
+
+/**
+ * A served deployment (attncap serve): KV blocks, the most concurrent requests, TTFT, TPOT and
+ * tokens/s on `opts.gpus` GPUs split by tp/pp/cp/ep; options as the flags spell them
+ * (`{input: '8k', output: '1k', 'max-tpot': '50ms', gpus: '4'}`). docs/serving.md.
+ */
+export async function serve(s: Input, opts: ServeOptions = {}): Promise<ServeQuery> {
+  return runServe(await resolved(s), opts);
 }

@@ -7,6 +7,15 @@
 import {InvalidInputError} from './errors.js';
 import {getArchitecture} from './model/architectures/index.js';
 import {withLayers} from './model/plan.js';
+import {
+  KV_DTYPES,
+  kvBytesPerElement,
+  WEIGHT_FORMAT_ALIASES,
+  WEIGHT_FORMAT_NAMES,
+  WEIGHT_FORMATS,
+  type WeightFormat,
+  weightFormat,
+} from './model/quant.js';
 import {parseModality} from './model/tokens.js';
 import type {Accounting, Mode, ResolvedVariant} from './model/types.js';
 import {DETAILED_ACCOUNTING, TEXTBOOK_ACCOUNTING} from './model/types.js';
@@ -14,7 +23,8 @@ import {resolveVariant} from './model/variants/index.js';
 import type {Recompute, Scope, Workload} from './model/workload.js';
 import {loadModel, loadModelFile} from './presets/load.js';
 import {DTYPE_BYTES, type Dtype, type ModelPreset, modelPresetSchema} from './schema/presets.js';
-import {parseSeqList} from './units.js';
+import {didYouMean} from './suggest.js';
+import {parseInteger, parseSeqList} from './units.js';
 
 export const DEFAULT_MODEL = 'gpt2-small';
 
@@ -156,20 +166,72 @@ export interface ResolvedWorkload {
   /** Everything but the sequence length, which commands vary. */
   base: Omit<Workload, 'seq'>;
   profile: AssumptionProfile;
-  kvDtype: Dtype;
+  /** KV-cache dtype: a compute dtype, or int8/int4 with their scales (src/model/quant.ts). */
+  kvDtype: string;
+  /** Weight storage of the repeated layers, and of the parameters outside them. */
+  weights: WeightFormat;
+  embeddingWeights: WeightFormat;
+}
+
+/**
+ * `--weights` (and `--embedding-weights`): FORMAT or FORMAT:g=N for the group-scaled integer
+ * formats; awq and gptq are int4:g=128.
+ */
+export function parseWeightFormat(text: string, flag: string): WeightFormat {
+  const spec = text.trim().toLowerCase();
+  const [name, param] = (WEIGHT_FORMAT_ALIASES[spec] ?? spec).split(':', 2);
+  const def = WEIGHT_FORMATS[name];
+  if (!def) {
+    throw new InvalidInputError(
+      `--${flag} '${text}' is not a weight format${didYouMean(name, WEIGHT_FORMAT_NAMES)}`,
+      {
+        path: [flag],
+        hint: `Valid: ${WEIGHT_FORMAT_NAMES.join(', ')}; int4 and int8 take a group size, e.g. int4:g=64.`,
+      },
+    );
+  }
+  if (param === undefined) return weightFormat(def.id);
+  const m = /^g=(\d+)$/.exec(param);
+  if (!def.groupable || !m) {
+    throw new InvalidInputError(
+      def.groupable
+        ? `--${flag} '${text}': the group size is written g=N, e.g. ${def.id}:g=128`
+        : `--${flag} '${text}': ${def.id} has a fixed layout and takes no parameters`,
+      {path: [flag], hint: 'Only int4 and int8 take a group size (weights per scale), e.g. int4:g=64.'},
+    );
+  }
+  return weightFormat(def.id, parseInteger(m[1], flag, {min: 1}));
+}
+
+/**
+ * The default of `--weights` a model's checkpoint sets: its own format (`weightFormat`) where that
+ * is quantised — fp8, mxfp4, int4, nf4 … (gpt-oss's mxfp4 experts, DeepSeek-V3's fp8). A plain
+ * float checkpoint (bf16, fp16, fp32) follows --dtype, as engines cast it on load (vLLM
+ * `dtype=auto` serves fp32 checkpoints in fp16); a format attncap does not know is ignored.
+ */
+export function checkpointFormat(model: ModelPreset): string | undefined {
+  const own = (model as {weightFormat?: string}).weightFormat;
+  const def = own === undefined ? undefined : WEIGHT_FORMATS[own];
+  return def && (!def.float || def.id === 'fp8') ? own : undefined;
 }
 
 /** The workload fields of a scenario, parsed. */
 export interface WorkloadInput {
   batch?: number;
   dtype?: Dtype;
-  kvDtype?: Dtype;
+  /** A compute dtype, or int8/int4 (src/model/quant.ts). */
+  kvDtype?: string;
   mode?: Mode;
   causal?: boolean;
   recompute?: Recompute;
   scope?: Scope;
   profile?: AssumptionProfile;
   accounting?: Partial<Accounting>;
+  /** Weight storage (docs/serving.md): a format spec, e.g. 'int4:g=128', 'awq', 'mxfp4'. */
+  weights?: string;
+  embeddingWeights?: string;
+  /** Tokens per KV block (paged cache); 1 = unpaged. */
+  kvBlock?: number;
 }
 
 export function resolveWorkload(input: WorkloadInput, model: ModelPreset): ResolvedWorkload {
@@ -180,17 +242,37 @@ export function resolveWorkload(input: WorkloadInput, model: ModelPreset): Resol
     ...(profile === 'textbook' ? TEXTBOOK_ACCOUNTING : DETAILED_ACCOUNTING),
     ...input.accounting,
   };
+  const mode = input.mode ?? 'prefill';
+  const weights = parseWeightFormat(input.weights ?? checkpointFormat(model) ?? dtype, 'weights');
+  const embeddingWeights = parseWeightFormat(input.embeddingWeights ?? dtype, 'embedding-weights');
+  if (mode === 'train' && !weights.float) {
+    throw new InvalidInputError(
+      `--weights ${weights.label} is an inference format; training keeps weights in a floating-point dtype`,
+      {path: ['weights'], hint: 'Use --weights bf16 (or fp16, fp8, fp32) with --mode train.'},
+    );
+  }
+  if (!KV_DTYPES.includes(kvDtype)) {
+    throw new InvalidInputError(`--kv-dtype '${kvDtype}' is not a KV-cache dtype`, {
+      path: ['kv-dtype'],
+      hint: `Valid: ${KV_DTYPES.join(', ')}.`,
+    });
+  }
+  const headDim = model.headDim ?? Math.floor(model.dModel / (model.heads ?? 1));
   return {
     profile,
     kvDtype,
+    weights,
+    embeddingWeights,
     base: {
       batch: input.batch ?? 1,
-      mode: input.mode ?? 'prefill',
+      mode,
       causal: input.causal ?? model.causal,
       dtype,
       bytes: DTYPE_BYTES[dtype],
-      weightBytes: DTYPE_BYTES[dtype],
-      kvBytes: DTYPE_BYTES[kvDtype],
+      weightBytes: weights.bitsPerWeight / 8,
+      kvBytes: kvBytesPerElement(kvDtype, headDim),
+      embeddingBytes: embeddingWeights.bitsPerWeight / 8,
+      kvBlock: input.kvBlock ?? 1,
       recompute: input.recompute ?? 'none',
       scope: input.scope ?? 'model',
       accounting,
@@ -229,7 +311,14 @@ export function echoModel(model: ModelPreset): Record<string, unknown> {
 
 export function echoWorkload(r: ResolvedWorkload): Record<string, unknown> {
   const {accounting, ...rest} = r.base;
-  return {...rest, kvDtype: r.kvDtype, assumptions: {profile: r.profile, ...accounting}};
+  return {
+    ...rest,
+    kvDtype: r.kvDtype,
+    weightFormat: r.weights.label,
+    weightBitsPerWeight: r.weights.bitsPerWeight,
+    embeddingWeightFormat: r.embeddingWeights.label,
+    assumptions: {profile: r.profile, ...accounting},
+  };
 }
 
 export function echoVariant(v: ResolvedVariant): Record<string, unknown> {

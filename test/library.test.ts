@@ -56,3 +56,27 @@ test('examples/library.mjs runs as a plain Node script', t => {
   t.is(r.status, 0, r.stderr);
   t.regex(r.stdout, /llama-3\.1-8b \+ flash on h100-sxm: 131072 tokens \(binding: context/);
 });
+
+test('serve through the library: the numbers attncap serve --json prints', async t => {
+  const lib = await attncap.serve(
+    {model: 'llama-3.1-8b', hardware: 'h100-sxm', kvBlock: 16, memoryUtilization: 0.9},
+    {input: '8k', output: '1k'},
+  );
+  const cli = runJson<{results: unknown[]}>([
+    'serve',
+    '--model',
+    'llama-3.1-8b',
+    '--hardware',
+    'h100-sxm',
+    '--kv-block',
+    '16',
+    '--memory-utilization',
+    '0.9',
+    '--input',
+    '8k',
+    '--output',
+    '1k',
+  ]);
+  t.deepEqual(JSON.parse(JSON.stringify(lib.rows)), cli.json.results);
+  t.is(lib.rows[0].kv.blocks, 28_433);
+});

@@ -35,6 +35,7 @@ const LOADERS: Record<string, () => CommandClass> = {
   'presets:models': lazy(() => require('../commands/presets/models.js')),
   'presets:variants': lazy(() => require('../commands/presets/variants.js')),
   report: lazy(() => require('../commands/report.js')),
+  serve: lazy(() => require('../commands/serve.js')),
   sweep: lazy(() => require('../commands/sweep.js')),
   'tokens:audio': lazy(() => require('../commands/tokens/audio.js')),
   'tokens:image': lazy(() => require('../commands/tokens/image.js')),

@@ -53,8 +53,9 @@ export const workloadFlags = {
     helpGroup: 'WORKLOAD',
   }),
   'kv-dtype': Flags.string({
-    description: 'KV-cache dtype (default: the compute dtype; fp8 for tf32/fp32 is allowed).',
-    options: ['fp32', 'tf32', 'fp16', 'bf16', 'fp8'],
+    description:
+      'KV-cache dtype (default: the compute dtype); int8/int4 add an fp16 scale and zero point per token and head (docs/serving.md).',
+    options: ['fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'],
     helpGroup: 'WORKLOAD',
   }),
   mode: Flags.string({
@@ -78,6 +79,19 @@ export const workloadFlags = {
     description: 'attention core of one layer, one full layer, or the whole model.',
     options: ['attention', 'layer', 'model'],
     default: 'model',
+    helpGroup: 'WORKLOAD',
+  }),
+  weights: Flags.string({
+    description:
+      "Weight storage: bf16, fp16, fp8, int8, int4[:g=128], nf4, mxfp4, nvfp4, awq, gptq (default: the model's checkpoint format, else the compute dtype). docs/serving.md.",
+    helpGroup: 'WORKLOAD',
+  }),
+  'embedding-weights': Flags.string({
+    description: 'Storage of embeddings, LM head and final norm (default: the compute dtype).',
+    helpGroup: 'WORKLOAD',
+  }),
+  'kv-block': Flags.string({
+    description: 'Paged KV cache: tokens per block; each sequence takes whole blocks (vLLM: 16). Default 1.',
     helpGroup: 'WORKLOAD',
   }),
 };
@@ -137,6 +151,12 @@ export const hardwareFlags = {
     helpGroup: 'HARDWARE',
     exclusive: ['memory-reserve'],
   }),
+  'memory-utilization': Flags.string({
+    description:
+      "Fraction of device memory the engine may take, as vLLM's gpu_memory_utilization (= --usable).",
+    helpGroup: 'HARDWARE',
+    exclusive: ['memory-reserve', 'usable'],
+  }),
   profile: Flags.string({
     description: 'Calibration profile file (default: the one `attncap calibrate` wrote).',
     helpGroup: 'HARDWARE',
@@ -170,6 +190,66 @@ export const capacityFlags = {
   ...accountingFlags,
   ...hardwareFlags,
   ...formatFlag,
+};
+
+/** `serve`: request lengths, budgets, parallelism and the engine (docs/serving.md, docs/parallelism.md). */
+export const serveFlags = {
+  input: Flags.string({
+    description: 'Prompt tokens per request (e.g. 8k). Default 1k.',
+    helpGroup: 'SERVING',
+  }),
+  output: Flags.string({
+    description: 'Generated tokens per request (e.g. 1k). Default 256.',
+    helpGroup: 'SERVING',
+  }),
+  concurrency: Flags.string({
+    description: 'Sequences served at once (default: the most that meet the budgets and fit the KV cache).',
+    helpGroup: 'SERVING',
+  }),
+  'max-tpot': Flags.string({
+    description: 'Budget on time per output token (e.g. 50ms).',
+    helpGroup: 'SERVING',
+  }),
+  'max-ttft': Flags.string({description: 'Budget on time to first token (e.g. 2s).', helpGroup: 'SERVING'}),
+  engine: Flags.string({
+    description:
+      'Per-step engine overhead: graphs (decode replayed as a CUDA graph) or eager (every kernel launched).',
+    options: ['graphs', 'eager'],
+    default: 'graphs',
+    helpGroup: 'SERVING',
+  }),
+  gpus: Flags.string({
+    description: 'GPUs in all (default tp × pp × cp); more make data-parallel replicas.',
+    helpGroup: 'PARALLELISM',
+  }),
+  tp: Flags.string({
+    description: 'Tensor-parallel ranks (default: --gpus / (pp × cp)).',
+    helpGroup: 'PARALLELISM',
+  }),
+  pp: Flags.string({description: 'Pipeline stages. Default 1.', helpGroup: 'PARALLELISM'}),
+  cp: Flags.string({
+    description: 'Context-parallel (ring attention) ranks. Default 1.',
+    helpGroup: 'PARALLELISM',
+  }),
+  ep: Flags.string({
+    description: 'Expert-parallel ranks (mixture-of-experts models). Default 1.',
+    helpGroup: 'PARALLELISM',
+  }),
+  'micro-batches': Flags.string({
+    description: 'Micro-batches in the pipeline (default: pp).',
+    helpGroup: 'PARALLELISM',
+  }),
+  nodes: Flags.string({description: 'Nodes the GPUs span (default ⌈gpus / 8⌉).', helpGroup: 'PARALLELISM'}),
+  interconnect: Flags.string({
+    description:
+      "GPU-to-GPU link inside a node: nvlink, pcie, or a bandwidth per GPU per direction (default: the preset's).",
+    helpGroup: 'PARALLELISM',
+  }),
+  network: Flags.string({
+    description:
+      "Network between nodes, bandwidth per GPU (default: the preset's reference system, e.g. 50GB/s).",
+    helpGroup: 'PARALLELISM',
+  }),
 };
 
 /** `--force` of the commands that write files (check --junit, calibrate --profile): docs/limits.md. */

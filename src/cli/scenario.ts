@@ -39,6 +39,10 @@ export interface ScenarioFlags {
   'count-masked'?: boolean;
   profile?: string;
   'ignore-context'?: boolean;
+  weights?: string;
+  'embedding-weights'?: string;
+  'kv-block'?: string;
+  'memory-utilization'?: string;
 }
 
 type Mutable<T> = {-readonly [K in keyof T]: T[K]};
@@ -85,6 +89,10 @@ export function scenarioFromFlags(flags: ScenarioFlags): Scenario {
   if (Object.keys(accounting).length > 0) s.accounting = accounting;
   if (flags.profile !== undefined) s.calibrationProfile = flags.profile;
   if (flags['ignore-context'] !== undefined) s.ignoreContext = flags['ignore-context'];
+  if (flags.weights !== undefined) s.weights = flags.weights;
+  if (flags['embedding-weights'] !== undefined) s.embeddingWeights = flags['embedding-weights'];
+  if (flags['kv-block'] !== undefined) s.kvBlock = flags['kv-block'];
+  if (flags['memory-utilization'] !== undefined) s.memoryUtilization = flags['memory-utilization'];
   return s;
 }
 

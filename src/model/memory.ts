@@ -38,6 +38,15 @@ export function reserveBytes(cap: MemoryCapacity): number {
   return cap.runtimeReserveBytes + cap.memoryReserveFraction * cap.capacityBytes;
 }
 
+/**
+ * Weights in their storage format: the repeated layers at `weightBytes`, the parameters outside
+ * them (embeddings, LM head, final norm, stems) at `embeddingBytes` (docs/serving.md).
+ */
+export function weightBytesOf(e: Evaluation, w: Workload): number {
+  const outside = e.cost.extraParams;
+  return (e.params - outside) * w.weightBytes + outside * (w.embeddingBytes ?? w.weightBytes);
+}
+
 export function memoryOf(
   e: Evaluation,
   w: Workload,
@@ -45,7 +54,7 @@ export function memoryOf(
   keepsCache: boolean,
 ): MemoryBreakdown {
   const train = w.mode === 'train';
-  const weightsBytes = e.params * w.weightBytes;
+  const weightsBytes = weightBytesOf(e, w);
   const gradientBytes = train ? e.params * w.weightBytes : 0;
   const optimizerBytes = train ? e.params * ADAM_STATE_BYTES_PER_PARAM : 0;
   const activationBytes = train ? e.savedBytes : 0;

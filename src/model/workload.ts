@@ -17,6 +17,13 @@ export interface Workload {
   bytes: number;
   weightBytes: number;
   kvBytes: number;
+  /**
+   * Bytes per weight of the parameters outside the repeated layers (embeddings, LM head, final
+   * norm): quantised checkpoints keep them in the compute dtype (docs/serving.md). Default: weightBytes.
+   */
+  embeddingBytes?: number;
+  /** Paged KV cache: each sequence's cache is a whole number of blocks of this many tokens. Default 1. */
+  kvBlock?: number;
   recompute: Recompute;
   scope: Scope;
   accounting: Accounting;
@@ -37,6 +44,8 @@ export function atSeq(base: Omit<Workload, 'seq'>, seq: number, batch: number = 
     bytes: base.bytes,
     weightBytes: base.weightBytes,
     kvBytes: base.kvBytes,
+    embeddingBytes: base.embeddingBytes,
+    kvBlock: base.kvBlock,
     recompute: base.recompute,
     scope: base.scope,
     accounting: base.accounting,

@@ -33,8 +33,9 @@ import type {ModelPreset} from '../schema/presets.js';
 import {parseBytes, parseDuration, parseFraction, parseSeq} from '../units.js';
 import {contextWarnings, type VariantFields, variantFields} from './capacity.js';
 import {solveOne} from './max-seq.js';
+import {runServe, type ServeOptions, type ServeRow} from './serve.js';
 
-export type ExpectationUnit = 'bytes' | 'fraction' | 'seconds' | 'tokens' | 'tokensPerSec';
+export type ExpectationUnit = 'bytes' | 'fraction' | 'seconds' | 'tokens' | 'tokensPerSec' | 'count';
 
 export interface ExpectationResult {
   kind: ExpectationKind;
@@ -69,6 +70,9 @@ export interface Bounds {
   maxLatencySeconds?: number;
   minMaxSeq?: number;
   minTokensPerSec?: number;
+  minConcurrency?: number;
+  maxTpotSeconds?: number;
+  maxTtftSeconds?: number;
 }
 
 /** A check whose presets, variant, lengths and bounds all resolved. */
@@ -85,6 +89,8 @@ export interface ResolvedCheck {
   seqSpec: string;
   seqFormula?: string;
   bounds: Bounds;
+  /** Checks with a `serve` block: the deployment at the chosen concurrency, and at one request. */
+  serve?: {row: ServeRow; single: ServeRow};
 }
 
 export interface CheckQuery {
@@ -194,8 +200,9 @@ export async function resolveChecks(
 
     // A check that names its own model (preset or file) replaces both of the defaults'.
     const modelSource = own('model') || own('modelFile') ? check : defaults;
-    const {name: _name, expect: _expect, ...checkFields} = check;
-    const {expect: _dexpect, ...defaultFields} = defaults;
+    const {name: _name, expect: _expect, serve: checkServe, ...checkFields} = check;
+    const {expect: _dexpect, serve: defaultServe, ...defaultFields} = defaults;
+    const serveBlock = checkServe || defaultServe ? {...defaultServe, ...checkServe} : undefined;
     const merged: Scenario = {
       ...defaultFields,
       ...checkFields,
@@ -268,7 +275,19 @@ export async function resolveChecks(
       continue;
     }
     if (!seqs || problems.length > 0) continue;
+    let serve: ResolvedCheck['serve'];
+    if (serveBlock) {
+      try {
+        serve = resolveServe(r, serveBlock, bounds);
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        // The message names the serve option (--tp 3 …) and the rule: keep it whole.
+        report(where('serve'), error.message);
+        continue;
+      }
+    }
     out.push({
+      ...(serve ? {serve} : {}),
       index,
       name: check.name,
       scenario: r,
@@ -319,7 +338,84 @@ function resolveBounds(
       typeof minMaxSeq === 'number' ? minMaxSeq : parseSeq(minMaxSeq, 'minMaxSeq'),
     );
   if (minTokensPerSec !== undefined) b.minTokensPerSec = minTokensPerSec;
+  if (expect.minConcurrency !== undefined) b.minConcurrency = expect.minConcurrency;
+  const seconds = (key: 'maxTpot' | 'maxTtft') => {
+    const v = expect[key];
+    if (v === undefined) return undefined;
+    return attempt(key, () => (typeof v === 'number' ? v : parseDuration(v, key)));
+  };
+  b.maxTpotSeconds = seconds('maxTpot');
+  b.maxTtftSeconds = seconds('maxTtft');
+  if (b.maxTpotSeconds === undefined) delete b.maxTpotSeconds;
+  if (b.maxTtftSeconds === undefined) delete b.maxTtftSeconds;
   return b;
+}
+
+/**
+ * A check's `serve` block run as `attncap serve` runs it: without a concurrency, the most requests
+ * that fit and meet maxTpot/maxTtft; and one request alone, whose times a budget that no
+ * concurrency meets is measured at.
+ */
+function resolveServe(
+  r: ResolvedScenario,
+  block: NonNullable<CheckEntry['serve']>,
+  bounds: Bounds,
+): {row: ServeRow; single: ServeRow} {
+  const str = (v: number | string | undefined) => (v === undefined ? undefined : String(v));
+  const opts: ServeOptions = {
+    input: str(block.input),
+    output: str(block.output),
+    gpus: str(block.gpus),
+    tp: str(block.tp),
+    pp: str(block.pp),
+    cp: str(block.cp),
+    ep: str(block.ep),
+    nodes: str(block.nodes),
+    engine: block.engine,
+  };
+  const row = runServe(r, {
+    ...opts,
+    concurrency: str(block.concurrency),
+    'max-tpot': bounds.maxTpotSeconds === undefined ? undefined : `${bounds.maxTpotSeconds}s`,
+    'max-ttft': bounds.maxTtftSeconds === undefined ? undefined : `${bounds.maxTtftSeconds}s`,
+  }).rows[0];
+  const single = runServe(r, {...opts, concurrency: '1'}).rows[0];
+  return {row, single};
+}
+
+/**
+ * Serving expectations (docs/serving.md): fits (one request's weights, working set and KV cache
+ * in the budget of every GPU), minConcurrency, maxTpot, maxTtft — times at the chosen
+ * concurrency, or at one request when none meets the budgets.
+ */
+export function serveExpectations(
+  serve: {row: ServeRow; single: ServeRow},
+  bounds: Bounds,
+): ExpectationResult[] {
+  const {row} = serve;
+  const out: ExpectationResult[] = [];
+  if (bounds.fits !== undefined) {
+    const m = row.memory;
+    const peak = m.reserveBytes + m.weightsBytes + m.transientBytes + row.kv.sequenceBytes;
+    const margin = under(peak, m.capacityBytes);
+    out.push({
+      kind: 'fits',
+      unit: 'bytes',
+      measured: peak,
+      bound: m.capacityBytes,
+      margin: bounds.fits ? margin : -margin,
+      pass: row.maxConcurrency >= 1 === bounds.fits,
+      expected: bounds.fits,
+    });
+  }
+  if (bounds.minConcurrency !== undefined)
+    out.push(bounded('minConcurrency', 'count', row.concurrency, bounds.minConcurrency));
+  const timed = row.concurrency >= 1 ? row : serve.single;
+  if (bounds.maxTpotSeconds !== undefined)
+    out.push(bounded('maxTpot', 'seconds', timed.tpotSeconds ?? 0, bounds.maxTpotSeconds));
+  if (bounds.maxTtftSeconds !== undefined)
+    out.push(bounded('maxTtft', 'seconds', timed.ttftSeconds ?? 0, bounds.maxTtftSeconds));
+  return out;
 }
 
 /** Relative margin of an upper bound (positive: room left) and of a lower bound (positive: above it). */
@@ -348,9 +444,9 @@ function bounded(
 export function evaluateCheck(c: ResolvedCheck): CheckRow {
   const hw = c.hardware;
   const {bounds} = c;
-  const expectations: ExpectationResult[] = [];
+  const expectations: ExpectationResult[] = c.serve ? serveExpectations(c.serve, bounds) : [];
   const needsPoint =
-    bounds.fits !== undefined ||
+    (bounds.fits !== undefined && !c.serve) ||
     bounds.maxMemoryFraction !== undefined ||
     bounds.maxMemoryBytes !== undefined ||
     bounds.maxLatencySeconds !== undefined ||
@@ -361,7 +457,7 @@ export function evaluateCheck(c: ResolvedCheck): CheckRow {
     // Memory used excludes the policy headroom (--memory-reserve, 10% by default) but keeps the
     // runtime reserve (CUDA context, workspaces), which the process really holds.
     const usedBytes = m.totalBytes - hw.memoryReserveFraction * hw.capacityBytes;
-    if (bounds.fits !== undefined) {
+    if (bounds.fits !== undefined && !c.serve) {
       const margin = under(m.totalBytes, m.capacityBytes);
       expectations.push({
         kind: 'fits',
@@ -396,16 +492,19 @@ export function evaluateCheck(c: ResolvedCheck): CheckRow {
     const measured = row.binding === 'unbounded' ? SOLVER_LIMIT : row.fits ? (row.maxSeq ?? 0) : 0;
     expectations.push(bounded('minMaxSeq', 'tokens', measured, bounds.minMaxSeq));
   }
+  const served = c.serve?.row;
   return {
     name: c.name,
     pass: expectations.every(e => e.pass),
     model: c.model.id,
     hardware: hw.id,
     ...variantFields(c.model, c.variant),
-    seq: c.seq,
-    batch: c.workload.base.batch,
+    ...(served ? {variant: served.variant, variantLabel: served.variant} : {}),
+    // A serve check: n is the prompt, the batch the concurrency.
+    seq: served ? served.input : c.seq,
+    batch: served ? served.concurrency : c.workload.base.batch,
     dtype: c.workload.base.dtype,
-    mode: c.workload.base.mode,
+    mode: served ? 'serve' : c.workload.base.mode,
     expectations,
   };
 }

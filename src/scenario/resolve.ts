@@ -76,6 +76,9 @@ const FLAG_OF: Record<string, string> = {
   modelFile: 'model-file',
   hardwareFile: 'hardware-file',
   kvDtype: 'kv-dtype',
+  embeddingWeights: 'embedding-weights',
+  kvBlock: 'kv-block',
+  memoryUtilization: 'memory-utilization',
   'whatIf.peakFlops': 'peak-flops',
   'whatIf.bandwidth': 'bandwidth',
   'whatIf.memory': 'memory',
@@ -209,6 +212,12 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
           batch,
           dtype: s.dtype,
           kvDtype: s.kvDtype,
+          weights: s.weights,
+          embeddingWeights: s.embeddingWeights,
+          kvBlock:
+            s.kvBlock === undefined
+              ? undefined
+              : attempt('kvBlock', () => parseInteger(String(s.kvBlock), 'kv-block')),
           mode: s.mode,
           causal: s.causal,
           recompute: s.recompute,
@@ -373,6 +382,22 @@ function reserveOf(
   s: Scenario,
   attempt: <T>(field: string, fn: () => T) => T | undefined,
 ): number | undefined {
+  if (s.memoryUtilization !== undefined) {
+    // vLLM's gpu_memory_utilization: the same as usable.
+    if (s.usable !== undefined || s.memoryReserve !== undefined) {
+      attempt('memoryUtilization', () => {
+        throw new InvalidInputError(
+          'memoryUtilization, usable and memoryReserve say the same thing: keep one',
+        );
+      });
+      return undefined;
+    }
+    const u = s.memoryUtilization;
+    return attempt(
+      'memoryUtilization',
+      () => 1 - (typeof u === 'number' ? u : parseFraction(u, 'memory-utilization', {allowOne: true})),
+    );
+  }
   if (s.usable !== undefined && s.memoryReserve !== undefined) {
     attempt('usable', () => {
       throw new InvalidInputError('usable and memoryReserve say the same thing twice: keep one');

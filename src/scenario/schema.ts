@@ -79,7 +79,23 @@ export const scenarioFields = {
     .describe('Sequence length(s): 4096, "128k", "512,2k,8k", "512..64k", "image:1024x1024/16".'),
   batch: count('8').optional().describe('Batch size (default 1).'),
   dtype: dtypeSchema.optional().describe('Compute dtype (default bf16).'),
-  kvDtype: dtypeSchema.optional().describe('KV-cache dtype (default: the compute dtype).'),
+  kvDtype: z
+    .enum(['fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'])
+    .optional()
+    .describe('KV-cache dtype (default: the compute dtype); int8/int4 with their scales (docs/serving.md).'),
+  weights: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Weight storage: bf16, fp16, fp8, int8, int4[:g=128], nf4, mxfp4, nvfp4, awq, gptq (default: the model's quantised checkpoint format, else the compute dtype; docs/serving.md).",
+    ),
+  embeddingWeights: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Storage of embeddings, LM head and final norm (default: the compute dtype).'),
+  kvBlock: count('16').optional().describe('Paged KV cache: tokens per block (default 1, unpaged).'),
   mode: z.enum(['prefill', 'decode', 'train']).optional().describe('Workload mode (default prefill).'),
   causal: z.boolean().optional().describe("Causal masking (default: the model's)."),
   recompute: z
@@ -106,6 +122,10 @@ export const scenarioFields = {
     .union([z.number().positive().max(1), z.string().min(1)])
     .optional()
     .describe('Fraction of capacity usable (= 1 − memoryReserve).'),
+  memoryUtilization: z
+    .union([z.number().positive().max(1), z.string().min(1)])
+    .optional()
+    .describe("Fraction of device memory the engine may take, as vLLM's gpu_memory_utilization (= usable)."),
   assumptions: z
     .enum(['detailed', 'textbook'])
     .optional()

@@ -13,7 +13,8 @@ export type WarningCode =
   | 'dtype-fallback'
   | 'default-calibration'
   | 'model-import'
-  | 'calibration';
+  | 'calibration'
+  | 'kv-heads-replicated';
 
 export interface Warning {
   code: WarningCode;

@@ -9,6 +9,8 @@
 import {z} from 'zod';
 import {scenarioFields} from '../scenario/schema.js';
 
+const positiveInt = z.number().int().positive();
+
 /** A number in base units, or a string with a unit parsed later (e.g. `8k`, `2s`, `70GiB`). */
 const quantity = (example: string) =>
   z
@@ -42,6 +44,12 @@ export const expectSchema = z
       .describe(
         'Lower bound on throughput at the expected latency (prefill/train: batch·n per second; decode: batch per second).',
       ),
+    // Serving expectations (docs/serving.md): checks with a `serve` block.
+    minConcurrency: positiveInt.describe(
+      'serve: lower bound on the concurrent requests that fit the KV cache and meet maxTpot/maxTtft.',
+    ),
+    maxTpot: quantity('"50ms"').describe('serve: upper bound on the time per output token.'),
+    maxTtft: quantity('"2s"').describe('serve: upper bound on the time to first token.'),
   })
   .partial();
 export type Expectations = z.infer<typeof expectSchema>;
@@ -52,6 +60,9 @@ export const EXPECTATION_KINDS = [
   'maxLatency',
   'minMaxSeq',
   'minTokensPerSec',
+  'minConcurrency',
+  'maxTpot',
+  'maxTtft',
 ] as const;
 export type ExpectationKind = (typeof EXPECTATION_KINDS)[number];
 
@@ -60,7 +71,30 @@ export type ExpectationKind = (typeof EXPECTATION_KINDS)[number];
  * hardware, what-ifs, assumptions) plus its name and expectations; `defaults` takes the same
  * fields. A check runs on one device and one sequence length.
  */
-const configFields = scenarioFields;
+const configFields = {
+  ...scenarioFields,
+  // Serving checks (docs/serving.md, docs/ci.md): evaluated as `attncap serve` evaluates them.
+  serve: z
+    .strictObject({
+      input: z.union([positiveInt, z.string().min(1)]).describe('Prompt tokens per request (default 1k).'),
+      output: z
+        .union([positiveInt, z.string().min(1)])
+        .describe('Generated tokens per request (default 256).'),
+      concurrency: positiveInt.describe(
+        'Requests at once (default: the most that fit and meet the budgets).',
+      ),
+      gpus: positiveInt,
+      tp: positiveInt,
+      pp: positiveInt,
+      cp: positiveInt,
+      ep: positiveInt,
+      nodes: positiveInt,
+      engine: z.enum(['graphs', 'eager']),
+    })
+    .partial()
+    .optional()
+    .describe('Evaluate the check as `attncap serve` does: fits, minConcurrency, maxTpot, maxTtft.'),
+};
 
 export const checkDefaultsSchema = z
   .strictObject({...configFields, expect: expectSchema.optional()})

@@ -197,9 +197,19 @@ export const reportRowSchema = z.looseObject({
 });
 
 export const checkExpectationSchema = z.looseObject({
-  kind: z.enum(['fits', 'maxMemoryFraction', 'maxMemory', 'maxLatency', 'minMaxSeq', 'minTokensPerSec']),
+  kind: z.enum([
+    'fits',
+    'maxMemoryFraction',
+    'maxMemory',
+    'maxLatency',
+    'minMaxSeq',
+    'minTokensPerSec',
+    'minConcurrency',
+    'maxTpot',
+    'maxTtft',
+  ]),
   unit: z
-    .enum(['bytes', 'fraction', 'seconds', 'tokens', 'tokensPerSec'])
+    .enum(['bytes', 'fraction', 'seconds', 'tokens', 'tokensPerSec', 'count'])
     .describe('Unit of measured and bound (base SI); fits: peak bytes vs capacity.'),
   measured: num,
   bound: num,
@@ -254,6 +264,59 @@ export const versionRowSchema = z.looseObject({
   node: z.string(),
 });
 
+const stepSchema = z
+  .looseObject({
+    seconds: num,
+    computeSeconds: num,
+    bandwidthSeconds: num,
+    engineOverheadSeconds: num,
+    tensorParallelSeconds: num,
+    pipelineSendSeconds: num,
+    pipelineBubbleSeconds: num,
+    contextParallelSeconds: num,
+    expertParallelSeconds: num,
+    bound: z.enum(['compute', 'bandwidth', 'launch', 'communication', 'pipeline bubble']),
+  })
+  .nullable();
+
+export const serveRowSchema = z.looseObject({
+  variant: z.string(),
+  hardware: z.string(),
+  gpus: count,
+  parallelism: z.looseObject({tp: count, pp: count, cp: count, ep: count, dp: count, microBatches: count}),
+  input: count,
+  output: count,
+  fits: z.boolean(),
+  limitedBy: z.enum(['weights', 'kv-cache', 'tpot budget', 'ttft budget', 'concurrency']),
+  memory: z
+    .looseObject({
+      capacityBytes: count,
+      budgetBytes: num,
+      reserveBytes: count,
+      weightsBytes: count,
+      transientBytes: count,
+      kvRoomBytes: num.describe('Negative when the weights and working set alone exceed the budget.'),
+    })
+    .describe('Per GPU.'),
+  kv: z.looseObject({
+    dtype: z.string(),
+    blockTokens: count,
+    blockBytes: count,
+    blocks: count,
+    tokens: count,
+    blocksPerSequence: count,
+    sequenceBytes: count,
+  }),
+  maxConcurrency: count,
+  concurrency: count,
+  ttftSeconds: nullableNum,
+  tpotSeconds: nullableNum,
+  outputTokensPerSec: nullableNum,
+  prefill: stepSchema,
+  decode: stepSchema,
+  ringOverlapTokens: nullableNum,
+});
+
 /** Result schema per command id (as oclif names them: topics joined by ':'). */
 export const RESULT_SCHEMAS: Record<string, z.ZodType> = {
   report: reportRowSchema,
@@ -263,6 +326,7 @@ export const RESULT_SCHEMAS: Record<string, z.ZodType> = {
   latency: latencyRowSchema,
   memory: memoryRowSchema,
   'max-seq': maxSeqRowSchema,
+  serve: serveRowSchema,
   crossover: crossoverRowSchema,
   complexity: complexityRowSchema,
   'tokens:image': tokensRowSchema,

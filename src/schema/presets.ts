@@ -59,7 +59,25 @@ export const hardwarePresetSchema = z.strictObject({
   streamingMultiprocessors: positiveInt.describe('SMs (NVIDIA) or compute units (AMD).'),
   l2CacheBytes: positiveInt,
   sharedMemoryPerSmBytes: positiveInt,
-  interconnect: z.string().optional(),
+  interconnect: z.string().optional().describe('Free-text note; the numbers are in `links`.'),
+  links: z
+    .strictObject({
+      pcieGeneration: positiveInt.describe('PCI Express generation of the host link.'),
+      pcieBytesPerSec: positive.describe('Host link bandwidth per direction, bytes/s (PCIe 5.0 x16: 63e9).'),
+      nvlinkBytesPerSec: positive
+        .optional()
+        .describe('GPU-to-GPU link bandwidth per GPU per direction, bytes/s (NVLink, Infinity Fabric).'),
+      nvlinkGpus: positiveInt
+        .optional()
+        .describe('GPUs one such link domain joins (8 on an HGX board, 2 through a bridge).'),
+      networkBytesPerSec: positive
+        .optional()
+        .describe(
+          "Scale-out network per GPU in the vendor's reference system, bytes/s (8 x 400 Gb/s NICs: 50e9).",
+        ),
+    })
+    .optional()
+    .describe('Interconnect of multi-GPU systems (docs/parallelism.md).'),
   runtimeReserveBytes: nonNegativeInt.describe(
     'Memory the runtime takes before any tensor: CUDA/ROCm context, cuBLAS workspace, allocator slack.',
   ),

@@ -32,6 +32,8 @@ function value(e: ExpectationResult, x: number, units: ByteUnits): string {
       return e.kind === 'minMaxSeq' && x >= 2 ** 40 ? '≥ 2^40 (unbounded)' : formatInt(x);
     case 'tokensPerSec':
       return formatCount(x);
+    case 'count':
+      return formatInt(x);
   }
 }
 

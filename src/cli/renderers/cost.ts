@@ -17,7 +17,16 @@ export function modelHeadline(
     batch: number;
     scope: string;
     assumptions: {profile: string};
+    weightFormat?: string;
+    kvDtype?: string;
+    kvBlock?: number;
   };
+  // Storage: weight format, KV dtype and KV block size (docs/serving.md), where the inputs have them.
+  const storage = [
+    i.weightFormat ? ` · weights ${i.weightFormat}` : '',
+    i.kvDtype ? ` · KV ${i.kvDtype}` : '',
+    i.kvBlock && i.kvBlock > 1 ? ` · KV block ${i.kvBlock}` : '',
+  ].join('');
   const shape = [
     m.architecture,
     `${m.layers} layers`,
@@ -28,7 +37,7 @@ export function modelHeadline(
     .filter(Boolean)
     .join(' · ');
   return paint(
-    `attncap · ${(q.inputs.model as {label?: string} | undefined)?.label ?? m.id} (${shape}) · ${i.dtype} · ${i.mode} · batch ${i.batch} · scope ${i.scope} · ${i.assumptions.profile}`,
+    `attncap · ${(q.inputs.model as {label?: string} | undefined)?.label ?? m.id} (${shape}) · ${i.dtype}${storage} · ${i.mode} · batch ${i.batch} · scope ${i.scope} · ${i.assumptions.profile}`,
     'bold',
     ctx,
   );

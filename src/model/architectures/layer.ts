@@ -50,12 +50,12 @@ export function gemm(
   inDim: number,
   outDim: number,
   w: Workload,
-  extra: {vectorFlops?: number; kernel?: KernelFamily} = {},
+  extra: {vectorFlops?: number; kernel?: KernelFamily; weightBytes?: number} = {},
 ): ComponentCost {
   return component(name, extra.kernel ?? 'gemm', {
     macs: tokens * inDim * outDim,
     vectorFlops: extra.vectorFlops ?? 0,
-    readBytes: tokens * inDim * w.bytes + inDim * outDim * w.weightBytes,
+    readBytes: tokens * inDim * w.bytes + inDim * outDim * (extra.weightBytes ?? w.weightBytes),
     writeBytes: tokens * outDim * w.bytes,
     // The product's output is alive while it is made (inference working set).
     transientBytes: tokens * outDim * w.bytes,
@@ -134,6 +134,10 @@ export function attentionBlock(
   // projection (s·h·d_v), and the output dropout mask (1 byte per element of d).
   const activationBytes =
     q * (w.bytes * (d + h * dh + h * dv) + d) + kv * w.bytes * (hkv * (dh + dv) + (dkv === d ? 0 : dkv));
+  // A paged cache holds whole blocks (vLLM PagedAttention, Kwon et al. 2023 §4.2): round the
+  // keys up before asking the variant; `input` is this call's own object, so no copy is made.
+  const block = w.kvBlock ?? 1;
+  if (block > 1) input.keys = Math.ceil(input.keys / block) * block;
   const cacheBytes = w.mode === 'train' ? 0 : variant.def.cacheBytes(input, variant.params);
   return {components, params, cacheBytes, activationBytes};
 }
@@ -230,12 +234,14 @@ export function vocabularyEnds(
   if (!model.vocab) return {extras: [], params: 0};
   const d = model.dModel;
   const rows = w.batch * tokens;
+  // Quantised checkpoints keep the vocabulary tables in the compute dtype (docs/serving.md).
+  const tableBytes = w.embeddingBytes ?? w.weightBytes;
   const tables = 1 + (model.positions ? 1 : 0) + (model.tokenTypes ? 1 : 0);
   const extras = [
     part(
       component('embedding', 'elementwise', {
         vectorFlops: tables * rows * d,
-        readBytes: tables * rows * d * w.weightBytes,
+        readBytes: tables * rows * d * tableBytes,
         writeBytes: rows * d * w.bytes,
       }),
       'embedding',
@@ -243,6 +249,8 @@ export function vocabularyEnds(
   ];
   const lookups = ((model.positions ?? 0) + (model.tokenTypes ?? 0)) * d;
   if (!withHead) return {extras, params: model.vocab * d + lookups};
-  extras.push(part(gemm('lm-head', lmHeadRows(w, tokens), d, model.vocab, w), 'head'));
+  extras.push(
+    part(gemm('lm-head', lmHeadRows(w, tokens), d, model.vocab, w, {weightBytes: tableBytes}), 'head'),
+  );
   return {extras, params: model.vocab * d * (model.tiedEmbeddings ? 1 : 2) + lookups};
 }
