@@ -265,3 +265,19 @@ test('CLI max-seq: the 5:1 plan fits far longer contexts than the same model wit
   // KV bytes per token: 5 global layers × 4096 once past the window, against 34 × 4096.
   t.true(plan > 6 * global, `${plan} vs ${global}`);
 });
+
+test('properties: FLOPs and cache of a mixed plan grow with n; the cache stops growing only in window layers', t => {
+  const m = gemmaLike();
+  let flops = 0;
+  let cache = 0;
+  for (let n = 256; n <= 262_144; n *= 2) {
+    const e = evaluate(m, workload({seq: n, mode: 'decode', causal: true}));
+    const prefill = evaluate(m, workload({seq: n, causal: true}));
+    t.true(prefill.totals.flops > flops, `n = ${n}`);
+    t.true(e.cacheBytes > cache, `n = ${n}`);
+    // Past the window, each doubling adds tokens to the 5 global layers only.
+    if (n > 1024) t.is(e.cacheBytes - cache, 5 * (n / 2) * 4096);
+    flops = prefill.totals.flops;
+    cache = e.cacheBytes;
+  }
+});
