@@ -206,11 +206,16 @@ test('CLI: selectors through cost; --layers re-cycles', t => {
   t.is(r.code, 0, r.stderr);
   const json = JSON.parse(r.stdout) as {
     results: {variant: string; variantLabel: string}[];
-    warnings: unknown[];
+    warnings: {code: string; message: string}[];
   };
   t.is(json.results[0]!.variant, 'model');
   t.is(json.results[0]!.variantLabel, '34 = 29× local window w=1024 + 5× global flash (pattern 5:1)');
-  t.is(json.warnings.length, 1);
+  t.deepEqual(json.warnings, [
+    {
+      code: 'variant-scope',
+      message: '--variant global=flash replaces the attention of 5 layers (5 global standard) with flash',
+    },
+  ]);
   const layers = runCli(['cost', '--model-file', file, '--layers', '12', '--seq', '512', '--json']);
   t.is(layers.code, 0, layers.stderr);
   const rows = (JSON.parse(layers.stdout) as {results: {variantLabel: string; params: number}[]}).results;
@@ -247,15 +252,9 @@ test('a plain --variant on a hybrid leaves the Mamba layers alone', t => {
 });
 
 test('CLI max-seq: the 5:1 plan fits far longer contexts than the same model with every layer global', t => {
-  // Memory alone (--ignore-context): both answers are past the fixture's trained context.
-  const args = [
-    'max-seq',
-    '--model-file',
-    'test/fixtures/presets/gemma-like.yaml',
-    '--hardware',
-    'h100-sxm',
-    '--ignore-context',
-  ];
+  const args = ['max-seq', '--model-file', 'test/fixtures/presets/gemma-like.yaml', '--hardware', 'h100-sxm'];
+  // Memory alone: the fixture's 131,072-token context would cap both answers.
+  args.push('--ignore-context');
   const solve = (extra: string[]) => {
     const r = runCli([...args, '--mode', 'decode', ...extra, '--json']);
     t.is(r.code, 0, r.stderr);
@@ -265,4 +264,20 @@ test('CLI max-seq: the 5:1 plan fits far longer contexts than the same model wit
   const global = solve(['--variant', 'local=standard']);
   // KV bytes per token: 5 global layers × 4096 once past the window, against 34 × 4096.
   t.true(plan > 6 * global, `${plan} vs ${global}`);
+});
+
+test('properties: FLOPs and cache of a mixed plan grow with n; the cache stops growing only in window layers', t => {
+  const m = gemmaLike();
+  let flops = 0;
+  let cache = 0;
+  for (let n = 256; n <= 262_144; n *= 2) {
+    const e = evaluate(m, workload({seq: n, mode: 'decode', causal: true}));
+    const prefill = evaluate(m, workload({seq: n, causal: true}));
+    t.true(prefill.totals.flops > flops, `n = ${n}`);
+    t.true(e.cacheBytes > cache, `n = ${n}`);
+    // Past the window, each doubling adds tokens to the 5 global layers only.
+    if (n > 1024) t.is(e.cacheBytes - cache, 5 * (n / 2) * 4096);
+    flops = prefill.totals.flops;
+    cache = e.cacheBytes;
+  }
 });
