@@ -6,21 +6,66 @@
  *   node dist/scripts/bundle.js          bundle (after tsc, from the compiled tree)
  *   node dist/scripts/bundle.js cache    run one representative command and save the code cache
  *
- * Left out of the bundle and loaded from node_modules when used: gpu.js and its optional GPU
- * back ends (calibrate, bench), xmlbuilder2 (check --junit; a quarter of the bundle otherwise),
- * typescript (oclif's development mode), and the modules our code loads through createRequire on
- * demand (yaml, write-file-atomic).
+ * gpu.js (calibrate, bench) is bundled on its own into dist/gpu.cjs, loaded only by those commands.
+ * Vendoring it keeps gpu.js's hard dependency on `webgpu` (an ~84 MB native Dawn binary for four
+ * platforms) out of a user's install: attncap lists `webgpu` and `gl` as optional dependencies
+ * instead, and calibration skips either back end with its reason when it cannot load.
+ *
+ * Left out of the bundles and loaded from node_modules when used: the optional GPU back ends
+ * (webgpu, gl), xmlbuilder2 (check --junit; a quarter of the bundle otherwise), typescript
+ * (oclif's development mode), and the modules our code loads through createRequire on demand
+ * (yaml, write-file-atomic).
  */
 import {spawnSync} from 'node:child_process';
-import {rmSync} from 'node:fs';
+import {readFileSync, rmSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {build} from 'esbuild';
+import {build, type Plugin} from 'esbuild';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outfile = `${root}dist/attncap.cjs`;
+const gpuOutfile = `${root}dist/gpu.cjs`;
+
+/** In the CLI bundle, `gpu.js` is the vendored dist/gpu.cjs beside it (loaded on first use). */
+const vendoredGpuJs: Plugin = {
+  name: 'vendored-gpu.js',
+  setup(b) {
+    b.onResolve({filter: /^gpu\.js$/}, () => ({path: './gpu.cjs', external: true}));
+  },
+};
+
+/** The licence notices of gpu.js and the packages it bundles with it (all MIT). */
+function gpuJsNotices(): string {
+  const require = createRequire(join(root, 'package.json'));
+  const gpuDir = dirname(require.resolve('gpu.js/package.json'));
+  const fromGpu = createRequire(join(gpuDir, 'package.json'));
+  const notices = ['gpu.js', 'acorn', 'gpu-mock.js'].map(name => {
+    const dir = name === 'gpu.js' ? gpuDir : dirname(fromGpu.resolve(`${name}/package.json`));
+    const {version} = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {version: string};
+    return `${name} ${version}\n\n${readFileSync(join(dir, 'LICENSE'), 'utf8').trim()}`;
+  });
+  return `/*!\n * Bundled from npm packages under their licences:\n *\n${notices
+    .join('\n\n')
+    .replaceAll('*/', '* /')
+    .split('\n')
+    .map(line => ` * ${line}`.trimEnd())
+    .join('\n')}\n */`;
+}
 
 async function bundle(): Promise<void> {
   rmSync(`${outfile}.cache`, {force: true});
+  await build({
+    entryPoints: [createRequire(join(root, 'package.json')).resolve('gpu.js')],
+    outfile: gpuOutfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['gl', 'webgpu'],
+    banner: {js: gpuJsNotices()},
+    logLevel: 'warning',
+  });
   await build({
     entryPoints: [`${root}dist/src/cli/main.js`],
     outfile,
@@ -28,7 +73,8 @@ async function bundle(): Promise<void> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['gpu.js', 'webgpu', 'gl', 'typescript', 'xmlbuilder2'],
+    external: ['webgpu', 'gl', 'typescript', 'xmlbuilder2'],
+    plugins: [vendoredGpuJs],
     // Code loaded from V8's code cache cannot run import() on Node 20 (the callback is lost:
     // ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so dynamic imports become require() calls; Node
     // >= 20.19 can require() the one ES module reached this way (webgpu, in calibrate).
