@@ -1,5 +1,5 @@
 import {spawnSync} from 'node:child_process';
-import {cpSync, mkdtempSync, rmSync} from 'node:fs';
+import {cpSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
@@ -26,6 +26,14 @@ function withBundle(body: string): string {
 
 test('the build writes a code cache this Node accepts (else every command re-parses the bundle)', t => {
   t.is(withBundle("console.log(bundle.cacheRejected ? 'rejected' : 'accepted');").trim(), 'accepted');
+});
+
+test('the bundle is pure ASCII, so bin/load-bundle.js may read it as latin1', t => {
+  const bytes = readFileSync(BUNDLE);
+  t.is(
+    bytes.findIndex(b => b > 0x7f),
+    -1,
+  );
 });
 
 test('a model command loads neither gpu.js nor write-file-atomic; the bundle is the only attncap module', t => {
