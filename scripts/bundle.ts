@@ -122,7 +122,7 @@ async function bundle(): Promise<void> {
 function asciiOnly(file: string): void {
   const text = readFileSync(file, 'utf8');
   const ascii = text.replace(
-    /[^\x00-\x7f]/g,
+    /[\u0080-\uffff]/g,
     c => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
   );
   writeFileSync(file, ascii);

@@ -1,6 +1,6 @@
 /**
  * The CLI's entry point, bundled into dist/attncap.cjs by scripts/bundle.ts: oclif, the commands
- * and the model in one file, so start-up reads one module instead of ~300 (SPEC §10 budgets).
+ * and the model in one file, so start-up reads one module instead of ~300 (docs/startup.md).
  * oclif's explicit command discovery reads COMMANDS and the `notFound` hook from this module.
  */
 import {Errors, run} from '@oclif/core';
