@@ -29,7 +29,7 @@ if (argv.some(a => a === '--version' || a === '-v') && argv.every(a => VERSION_A
   ]);
   const bundle = fileURLToPath(new URL('../dist/attncap.cjs', import.meta.url));
   if (existsSync(bundle)) {
-    const {exports} = loadBundle(bundle, {writeCache: process.env.ATTNCAP_WRITE_CODE_CACHE === '1'});
+    const {exports} = loadBundle(bundle);
     await exports.main(argv);
   } else {
     process.stderr.write(

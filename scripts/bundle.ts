@@ -1,26 +1,97 @@
 /**
  * Build step: bundles the CLI into one CommonJS file, dist/attncap.cjs (oclif, the commands, the
  * model, zod), and writes its V8 code cache. Loading one pre-compiled file instead of ~300 modules
- * is what keeps a command's start-up inside the SPEC §10 budget (`npm run bench`).
+ * is what keeps a command's start-up inside its budget (docs/startup.md, `npm run bench`).
  *
  *   node dist/scripts/bundle.js          bundle (after tsc, from the compiled tree)
- *   node dist/scripts/bundle.js cache    run one representative command and save the code cache
+ *   node dist/scripts/bundle.js cache    run the common queries and save the code cache
  *
- * Left out of the bundle and loaded from node_modules when used: gpu.js and its optional GPU
- * back ends (calibrate, bench), xmlbuilder2 (check --junit; a quarter of the bundle otherwise),
- * typescript (oclif's development mode), and the modules our code loads through createRequire on
- * demand (yaml, write-file-atomic).
+ * gpu.js (calibrate, bench) is bundled on its own into dist/gpu.cjs, loaded only by those commands.
+ * Vendoring it keeps gpu.js's hard dependency on `webgpu` (an ~84 MB native Dawn binary for four
+ * platforms) out of a user's install: attncap lists `webgpu` and `gl` as optional dependencies
+ * instead, and calibration skips either back end with its reason when it cannot load.
+ *
+ * Left out of the bundles and loaded from node_modules when used: the optional GPU back ends
+ * (webgpu, gl), xmlbuilder2 (check --junit; a quarter of the bundle otherwise), typescript
+ * (oclif's development mode), and the modules our code loads through createRequire on demand
+ * (yaml, write-file-atomic).
  */
 import {spawnSync} from 'node:child_process';
-import {rmSync} from 'node:fs';
+import {readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {build} from 'esbuild';
+import {build, type Plugin} from 'esbuild';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outfile = `${root}dist/attncap.cjs`;
+const gpuOutfile = `${root}dist/gpu.cjs`;
+
+/** In the CLI bundle, `gpu.js` is the vendored dist/gpu.cjs beside it (loaded on first use). */
+const vendoredGpuJs: Plugin = {
+  name: 'vendored-gpu.js',
+  setup(b) {
+    b.onResolve({filter: /^gpu\.js$/}, () => ({path: './gpu.cjs', external: true}));
+  },
+};
+
+/**
+ * zod's `locales` namespace (error messages in ~60 languages, 400 kB of the bundle) is replaced by
+ * English alone: attncap reports errors in English and never calls `z.config(z.locales.xx())`.
+ * Every command's start-up reads, hashes and deserialises less.
+ */
+const englishZodOnly: Plugin = {
+  name: 'english-zod-only',
+  setup(b) {
+    b.onResolve({filter: /\/locales\/index\.js$/}, args =>
+      /[\\/]zod[\\/]/.test(args.importer) ? {path: 'zod-locales-en', namespace: 'zod-locales'} : undefined,
+    );
+    b.onLoad({filter: /.*/, namespace: 'zod-locales'}, () => ({
+      contents: `export {default as en} from ${JSON.stringify(zodEnglishLocale())};`,
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
+
+function zodEnglishLocale(): string {
+  return join(
+    dirname(createRequire(join(root, 'package.json')).resolve('zod/package.json')),
+    'v4/locales/en.js',
+  );
+}
+
+/** The licence notices of gpu.js and the packages it bundles with it (all MIT). */
+function gpuJsNotices(): string {
+  const require = createRequire(join(root, 'package.json'));
+  const gpuDir = dirname(require.resolve('gpu.js/package.json'));
+  const fromGpu = createRequire(join(gpuDir, 'package.json'));
+  const notices = ['gpu.js', 'acorn', 'gpu-mock.js'].map(name => {
+    const dir = name === 'gpu.js' ? gpuDir : dirname(fromGpu.resolve(`${name}/package.json`));
+    const {version} = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {version: string};
+    return `${name} ${version}\n\n${readFileSync(join(dir, 'LICENSE'), 'utf8').trim()}`;
+  });
+  return `/*!\n * Bundled from npm packages under their licences:\n *\n${notices
+    .join('\n\n')
+    .replaceAll('*/', '* /')
+    .split('\n')
+    .map(line => ` * ${line}`.trimEnd())
+    .join('\n')}\n */`;
+}
 
 async function bundle(): Promise<void> {
   rmSync(`${outfile}.cache`, {force: true});
+  await build({
+    entryPoints: [createRequire(join(root, 'package.json')).resolve('gpu.js')],
+    outfile: gpuOutfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['gl', 'webgpu'],
+    banner: {js: gpuJsNotices()},
+    logLevel: 'warning',
+  });
   await build({
     entryPoints: [`${root}dist/src/cli/main.js`],
     outfile,
@@ -28,7 +99,8 @@ async function bundle(): Promise<void> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['gpu.js', 'webgpu', 'gl', 'typescript', 'xmlbuilder2'],
+    external: ['webgpu', 'gl', 'typescript', 'xmlbuilder2'],
+    plugins: [vendoredGpuJs, englishZodOnly],
     // Code loaded from V8's code cache cannot run import() on Node 20 (the callback is lost:
     // ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so dynamic imports become require() calls; Node
     // >= 20.19 can require() the one ES module reached this way (webgpu, in calibrate).
@@ -38,15 +110,53 @@ async function bundle(): Promise<void> {
     banner: {js: "const __attncapBundleUrl = require('node:url').pathToFileURL(__filename).href;"},
     logLevel: 'warning',
   });
+  asciiOnly(outfile);
 }
 
+/**
+ * Escapes every non-ASCII character of the bundle as \uXXXX. esbuild leaves them in comments and
+ * regular expression literals (where the escape means the same character), and one of them makes
+ * Node decode the whole file as UTF-8 into a two-byte string: 4 ms and 3 MB on every start.
+ * bin/load-bundle.js reads the ASCII file as latin1, a plain copy.
+ */
+function asciiOnly(file: string): void {
+  const text = readFileSync(file, 'utf8');
+  const ascii = text.replace(
+    /[\u0080-\uffff]/g,
+    c => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
+  writeFileSync(file, ascii);
+}
+
+/**
+ * The queries whose code the cache holds: V8 saves, after these ran in one process, every
+ * function they compiled, so each of them starts without compiling any of its own code. A command
+ * not listed still loads the cache (oclif, zod and the model are shared) and compiles the rest.
+ */
+export const CACHED_QUERIES: readonly (readonly string[])[] = [
+  ['cost', '--json'],
+  ['latency', '--json'],
+  ['max-seq', '--json'],
+  ['memory', '--json'],
+  ['report', '--json'],
+  ['cost'],
+  ['report'],
+];
+
 function cache(): void {
-  const r = spawnSync(process.execPath, [`${root}bin/run.js`, 'cost', '--json'], {
+  const script = `
+    const {loadBundle} = await import(${JSON.stringify(`${root}bin/load-bundle.js`)});
+    const {exports} = loadBundle(${JSON.stringify(outfile)}, {writeCache: true});
+    for (const argv of ${JSON.stringify(CACHED_QUERIES)}) {
+      await exports.main(argv);
+      if (process.exitCode) throw new Error('attncap ' + argv.join(' ') + ' exited ' + process.exitCode);
+    }`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: root,
-    env: {...process.env, ATTNCAP_WRITE_CODE_CACHE: '1'},
+    env: {...process.env, NO_COLOR: '1'},
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  if (r.status !== 0) throw new Error(`writing the code cache: attncap cost --json exited ${r.status}`);
+  if (r.status !== 0) throw new Error(`writing the code cache: the cached queries exited ${r.status}`);
 }
 
 if (process.argv[2] === 'cache') cache();

@@ -24,12 +24,13 @@ test('npm start runs attncap with no arguments (the default report)', t => {
   t.is(pkg.scripts.start, 'node bin/run.js');
 });
 
-test('.ci/run ends with exactly the README test command after a clean install', t => {
+test('.ci/run ends with exactly the README test command after a clean install from the lock', t => {
   const lines = read('.ci/run')
     .split('\n')
     .map(l => l.trim())
     .filter(l => l && !l.startsWith('#'));
   t.is(lines.at(-1), quickStartCommands(read('README.md'))[1]);
-  t.true(lines.some(l => l.startsWith('rm -rf node_modules')));
-  t.true(lines.some(l => l.startsWith('npm install')));
+  // npm ci: installs exactly the committed lock, and fails (never rewrites it) when it is stale.
+  t.true(lines.some(l => l.startsWith('npm ci')));
+  t.false(lines.some(l => l.startsWith('npm install')));
 });

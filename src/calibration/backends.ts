@@ -252,7 +252,16 @@ export function gpuJsDriver(): BackendDriver {
             installed.uninstall();
             return {id, available: true, adapter: installed.adapter};
           } catch (error) {
-            return {id, available: false, reason: `WebGPU is not available: ${firstLine(error)}`};
+            // `webgpu` is an optional dependency: absent after `npm install --omit=optional`, or
+            // where npm could not install it.
+            const notInstalled = /Cannot find (module|package) 'webgpu'/.test(firstLine(error));
+            return {
+              id,
+              available: false,
+              reason: notInstalled
+                ? "the optional 'webgpu' package is not installed; see docs/calibration.md to add it"
+                : `WebGPU is not available: ${firstLine(error)}`,
+            };
           }
         }
       }

@@ -7,6 +7,7 @@
 import {Command, Errors, Flags} from '@oclif/core';
 import {AttncapError, type CheckFailedError, type ErrorCode, InvalidInputError} from '../errors.js';
 import type {Warning} from '../scenario/warnings.js';
+import {outputStyle} from './render.js';
 import {terminalSafe} from './safe-text.js';
 
 /** 2: warnings are {code, message}; rows carry the variant id with variantParams and variantLabel (docs/json.md). */
@@ -17,8 +18,10 @@ export interface RenderContext {
   color: boolean;
   /** Charts allowed (no --no-chart). */
   chart: boolean;
-  /** Terminal width in columns (80 when unknown). */
+  /** Terminal width in columns (COLUMNS, else the terminal's; 80 when unknown). */
   width: number;
+  /** Width tables and prose are fitted to; undefined with --wide or when output is not a terminal and COLUMNS is unset. */
+  fitWidth?: number;
 }
 
 /** What a command computed: the JSON envelope's parts and how to show it to a person. */
@@ -167,12 +170,20 @@ export abstract class BaseCommand extends Command {
   /** Parse flags, call the library, say how to render. Throw AttncapError subclasses for user errors. */
   protected abstract compute(): Promise<Outcome>;
 
-  protected renderContext(flags: {'no-color'?: boolean; 'no-chart'?: boolean}): RenderContext {
-    const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+  protected renderContext(flags: {
+    'no-color'?: boolean;
+    'no-chart'?: boolean;
+    wide?: boolean;
+  }): RenderContext {
     return {
-      color: Boolean(process.stdout.isTTY) && !noColorEnv && !flags['no-color'],
+      ...outputStyle({
+        isTTY: Boolean(process.stdout.isTTY),
+        columns: process.stdout.columns,
+        env: process.env,
+        noColor: Boolean(flags['no-color']),
+        wide: Boolean(flags.wide),
+      }),
       chart: !flags['no-chart'],
-      width: process.stdout.columns ?? 80,
     };
   }
 
@@ -206,6 +217,7 @@ export abstract class BaseCommand extends Command {
       const flags = {
         'no-color': this.argv.includes('--no-color'),
         'no-chart': this.argv.includes('--no-chart'),
+        wide: this.argv.includes('--wide'),
       };
       const ctx = this.renderContext(flags);
       // Names from users' files reach the table: no control characters or escapes but our colours.

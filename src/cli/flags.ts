@@ -178,6 +178,10 @@ export const formatFlag = {
     default: 'table',
     helpGroup: 'OUTPUT',
   }),
+  wide: Flags.boolean({
+    description: 'Keep every table column even when the table is wider than the terminal (COLUMNS).',
+    helpGroup: 'OUTPUT',
+  }),
 };
 
 /** Everything a capacity question takes: model, variants, lengths, workload, accounting, devices, format. */

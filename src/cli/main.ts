@@ -1,9 +1,10 @@
 /**
  * The CLI's entry point, bundled into dist/attncap.cjs by scripts/bundle.ts: oclif, the commands
- * and the model in one file, so start-up reads one module instead of ~300 (SPEC §10 budgets).
+ * and the model in one file, so start-up reads one module instead of ~300 (docs/startup.md).
  * oclif's explicit command discovery reads COMMANDS and the `notFound` hook from this module.
  */
 import {Errors, run} from '@oclif/core';
+import {z} from 'zod';
 import {route} from './route.js';
 
 export {Config, Errors, run} from '@oclif/core';
@@ -18,6 +19,10 @@ export {route} from './route.js';
  * ends by itself once stdout and stderr have drained.
  */
 export async function main(argv: readonly string[]): Promise<void> {
+  // A command parses a few small files once: zod's JIT (a parser generated with `new Function`
+  // per object schema, which V8's code cache cannot hold) costs more than it saves. Set before
+  // any schema is built: command modules load inside run().
+  z.config({jitless: true});
   try {
     await run(route(argv), import.meta.url);
   } catch (error) {

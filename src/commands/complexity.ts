@@ -1,9 +1,9 @@
 import {BaseCommand, type Outcome} from '../cli/base.js';
 import {formatFlag, modelFlags, seqFlag, variantFlag} from '../cli/flags.js';
-import {formatTable, paint, type TableFormat} from '../cli/render.js';
+import {countCell, formatTable, intCell, numberCell, paint, prose, type TableFormat} from '../cli/render.js';
 import {resolveFlags} from '../cli/scenario.js';
 import {DEFAULT_COMPLEXITY_ENTRIES, runComplexity} from '../queries/complexity.js';
-import {formatCount, formatInt} from '../units.js';
+import {formatInt} from '../units.js';
 
 export default class Complexity extends BaseCommand {
   static override summary =
@@ -27,32 +27,51 @@ export default class Complexity extends BaseCommand {
       results: q.rows,
       render: ctx =>
         [
-          paint(
-            'Leading-order operations (constant 1) · path length in attention hops / recurrent steps',
-            'bold',
-            ctx,
-          ),
+          flags.format === 'csv'
+            ? ''
+            : prose(
+                paint(
+                  'Leading-order operations (constant 1) · path length in attention hops / recurrent steps',
+                  'bold',
+                  ctx,
+                ),
+                ctx,
+              ),
           formatTable(
             {
-              head: ['design', 'n', 'd', 'ops', 'speed-up vs standard', 'path max', 'path mean'],
+              head: [
+                'design',
+                'n',
+                {label: 'd', csv: 'd_model'},
+                'ops',
+                {label: 'speed-up vs standard', csv: 'speedup_vs_standard_ratio'},
+                {label: 'path max', csv: 'path_max_hops'},
+                {label: 'path mean', csv: 'path_mean_hops'},
+              ],
               rows: q.rows.map(r => [
                 r.variantLabel,
-                formatInt(r.seq),
-                formatInt(r.dModel),
-                formatCount(r.ops),
-                r.speedupVsStandard >= 10
-                  ? `${r.speedupVsStandard.toFixed(1)}×`
-                  : `${r.speedupVsStandard.toFixed(2)}×`,
-                formatInt(r.pathLengthMax),
-                Number.isInteger(r.pathLengthMean)
-                  ? formatInt(r.pathLengthMean)
-                  : r.pathLengthMean.toFixed(1),
+                intCell(r.seq, 'tokens'),
+                intCell(r.dModel),
+                countCell(r.ops),
+                numberCell(
+                  r.speedupVsStandard,
+                  x => (x >= 10 ? `${x.toFixed(1)}×` : `${x.toFixed(2)}×`),
+                  'ratio',
+                ),
+                intCell(r.pathLengthMax),
+                numberCell(
+                  r.pathLengthMean,
+                  x => (Number.isInteger(x) ? formatInt(x) : x.toFixed(1)),
+                  'count',
+                ),
               ]),
             },
             flags.format as TableFormat,
             ctx,
           ),
-        ].join('\n'),
+        ]
+          .filter(Boolean)
+          .join('\n'),
     };
   }
 }

@@ -1,5 +1,5 @@
 import {spawnSync} from 'node:child_process';
-import {cpSync, mkdtempSync, rmSync} from 'node:fs';
+import {cpSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
@@ -28,6 +28,14 @@ test('the build writes a code cache this Node accepts (else every command re-par
   t.is(withBundle("console.log(bundle.cacheRejected ? 'rejected' : 'accepted');").trim(), 'accepted');
 });
 
+test('the bundle is pure ASCII, so bin/load-bundle.js may read it as latin1', t => {
+  const bytes = readFileSync(BUNDLE);
+  t.is(
+    bytes.findIndex(b => b > 0x7f),
+    -1,
+  );
+});
+
 test('a model command loads neither gpu.js nor write-file-atomic; the bundle is the only attncap module', t => {
   const out = withBundle(`
     const stdout = process.stdout.write.bind(process.stdout);
@@ -38,7 +46,7 @@ test('a model command loads neither gpu.js nor write-file-atomic; the bundle is 
     console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`);
   const loaded = JSON.parse(out) as string[];
   t.deepEqual(
-    loaded.filter(path => /gpu\.js|write-file-atomic|xmlbuilder2|@oclif/.test(path)),
+    loaded.filter(path => /gpu\.js|gpu\.cjs|write-file-atomic|xmlbuilder2|@oclif/.test(path)),
     [],
   );
   t.true(loaded.includes(BUNDLE));

@@ -138,13 +138,13 @@ test('presets models: one row per model', t => {
   );
 });
 
-test('presets models --format csv: a header and one line per model', t => {
+test('presets models --format csv: a header with units and one line of raw numbers per model', t => {
   const {code, stdout} = runCli(['presets', 'models', '--format', 'csv']);
   t.is(code, 0);
   const lines = stdout.trimEnd().split('\n');
-  t.is(lines[0], 'id,architecture,params,d,heads,kv,layers,context,attention');
+  t.is(lines[0], 'id,architecture,params,d_model,heads,kv_heads,layers,context_tokens,attention');
   t.is(lines.length, 1 + 28);
-  t.true(lines.includes('mistral-7b,transformer,7.30B,"4,096",32,8,32,32k,window:w=4096'));
+  t.true(lines.includes('mistral-7b,transformer,7300000000,4096,32,8,32,32768,window:w=4096'));
 });
 
 test('presets models --json: 28 presets; ID gives the parsed preset', t => {

@@ -3,18 +3,25 @@ import type {CrossoverQuery} from '../../queries/crossover.js';
 import type {LatencyQuery} from '../../queries/latency.js';
 import type {MaxSeqQuery, MaxSeqRow} from '../../queries/max-seq.js';
 import type {MemoryQuery} from '../../queries/memory.js';
-import {
-  type ByteUnits,
-  formatBytes,
-  formatCount,
-  formatFlops,
-  formatInt,
-  formatPercent,
-  formatSeconds,
-  formatTokens,
-} from '../../units.js';
+import {type ByteUnits, formatBytes, formatInt, formatTokens} from '../../units.js';
 import type {RenderContext} from '../base.js';
-import {formatTable, paint, type TableFormat} from '../render.js';
+import {
+  boolCell,
+  bytesCell,
+  type Cell,
+  countCell,
+  flopsCell,
+  formatTable,
+  fractionCell,
+  intCell,
+  numberCell,
+  paint,
+  paintCell,
+  prose,
+  secondsCell,
+  type TableFormat,
+  tokensCell,
+} from '../render.js';
 import {modelHeadline} from './cost.js';
 
 export interface RenderOptions {
@@ -37,9 +44,16 @@ export function maxSeqAnswer(r: MaxSeqRow): string {
   return v === null ? '–' : formatInt(v);
 }
 
+/** The answer as a cell: the number, or empty in CSV when there is none (the binding column says why). */
+function maxSeqAnswerCell(r: MaxSeqRow): Cell {
+  const v = r.solve === 'seq' ? r.maxSeq : r.maxBatch;
+  const value = r.binding === 'unbounded' || !r.fits ? null : v;
+  return {text: maxSeqAnswer(r), value, unit: r.solve === 'seq' ? 'tokens' : 'count'};
+}
+
 export function renderMaxSeq(q: MaxSeqQuery, opts: RenderOptions, ctx: RenderContext): string {
   const out = headline(q, opts, ctx);
-  const what = q.solve === 'seq' ? 'max seq (tokens)' : 'max batch';
+  const what = q.solve === 'seq' ? {label: 'max seq (tokens)', csv: 'max_seq_tokens'} : 'max batch';
   // Answers capped at the model's context length also show what memory alone allows.
   const capped = q.rows.some(r => r.binding === 'context');
   out.push(
@@ -49,12 +63,12 @@ export function renderMaxSeq(q: MaxSeqQuery, opts: RenderOptions, ctx: RenderCon
           'variant',
           'hardware',
           what,
-          ...(capped ? ['memory allows'] : []),
+          ...(capped ? [{label: 'memory allows', csv: 'memory_max_seq_tokens'}] : []),
           ...(q.solve === 'batch' ? ['n'] : []),
           'binding',
-          'largest term',
+          {label: 'largest term', priority: -1},
           'memory',
-          'of capacity',
+          {label: 'of capacity', csv: 'memory_fraction', priority: -1},
           'latency',
         ],
         align: [
@@ -74,26 +88,26 @@ export function renderMaxSeq(q: MaxSeqQuery, opts: RenderOptions, ctx: RenderCon
             q.min === undefined ||
             r.binding === 'unbounded' ||
             ((q.solve === 'seq' ? r.maxSeq : r.maxBatch) ?? 0) >= q.min;
-          const answer = maxSeqAnswer(r);
+          const answer = maxSeqAnswerCell(r);
           return [
             r.variantLabel,
             r.hardware,
-            ok ? answer : paint(answer, 'red', ctx),
+            ok ? answer : paintCell(answer, 'red', ctx),
             ...(capped
               ? [
                   r.binding !== 'context'
-                    ? '–'
+                    ? intCell(null, 'tokens')
                     : r.maxSeqMemory === null
-                      ? '> 2^40'
-                      : formatInt(r.maxSeqMemory),
+                      ? {text: '> 2^40', value: null, unit: 'tokens' as const}
+                      : intCell(r.maxSeqMemory, 'tokens'),
                 ]
               : []),
-            ...(q.solve === 'batch' ? [r.seq === null ? '–' : formatTokens(r.seq)] : []),
+            ...(q.solve === 'batch' ? [tokensCell(r.seq)] : []),
             r.binding,
             r.dominantTerm ?? '–',
-            r.memory ? formatBytes(r.memory.totalBytes, opts.units) : '–',
-            r.memory ? formatPercent(r.memory.fraction) : '–',
-            r.seconds === null ? '–' : formatSeconds(r.seconds),
+            bytesCell(r.memory?.totalBytes, opts.units),
+            fractionCell(r.memory?.fraction),
+            secondsCell(r.seconds),
           ];
         }),
       },
@@ -102,13 +116,13 @@ export function renderMaxSeq(q: MaxSeqQuery, opts: RenderOptions, ctx: RenderCon
     ),
   );
   if (opts.format === 'table' && q.min !== undefined && !q.failure)
-    out.push('', paint(`PASS: every answer is at least ${formatInt(q.min)}`, 'green', ctx));
+    out.push('', prose(paint(`PASS: every answer is at least ${formatInt(q.min)}`, 'green', ctx), ctx));
   return out.join('\n');
 }
 
 export function renderMemory(q: MemoryQuery, opts: RenderOptions, ctx: RenderContext): string {
   const out = headline(q, opts, ctx);
-  const b = (x: number) => formatBytes(x, opts.units);
+  const b = (x: number) => bytesCell(x, opts.units);
   const train = q.rows.some(
     r => r.memory.gradientBytes + r.memory.optimizerBytes + r.memory.activationBytes > 0,
   );
@@ -121,12 +135,12 @@ export function renderMemory(q: MemoryQuery, opts: RenderOptions, ctx: RenderCon
           'hardware',
           'weights',
           ...(train ? ['gradients', 'optimizer', 'activations'] : []),
-          'KV cache',
-          'transient',
-          'reserve',
+          {label: 'KV cache', csv: 'kv_cache_bytes'},
+          {label: 'transient', priority: -1},
+          {label: 'reserve', priority: -2},
           'peak',
-          'capacity',
-          'used',
+          {label: 'capacity', priority: -1},
+          {label: 'used', csv: 'used_fraction'},
           'fits',
         ],
         align: [
@@ -147,7 +161,7 @@ export function renderMemory(q: MemoryQuery, opts: RenderOptions, ctx: RenderCon
           const m = r.memory;
           return [
             r.variantLabel,
-            formatTokens(r.seq),
+            tokensCell(r.seq),
             r.hardware,
             b(m.weightsBytes),
             ...(train ? [b(m.gradientBytes), b(m.optimizerBytes), b(m.activationBytes)] : []),
@@ -156,8 +170,8 @@ export function renderMemory(q: MemoryQuery, opts: RenderOptions, ctx: RenderCon
             b(m.reserveBytes),
             b(m.totalBytes),
             b(m.capacityBytes),
-            formatPercent(m.fraction),
-            m.fits ? paint('yes', 'green', ctx) : paint('no', 'red', ctx),
+            fractionCell(m.fraction),
+            boolCell(m.fits, m.fits ? paint('yes', 'green', ctx) : paint('no', 'red', ctx)),
           ];
         }),
       },
@@ -168,7 +182,10 @@ export function renderMemory(q: MemoryQuery, opts: RenderOptions, ctx: RenderCon
   if (opts.format === 'table' && q.ctx.profile.id === 'textbook') {
     out.push(
       '',
-      'textbook: attention memory L·s·(3nd + h·n² + nd) per sample; capacity = marketed GB × 10⁹, 30% kept back (reserve).',
+      prose(
+        'textbook: attention memory L·s·(3nd + h·n² + nd) per sample; capacity = marketed GB × 10⁹, 30% kept back (reserve).',
+        ctx,
+      ),
     );
   }
   return out.join('\n');
@@ -179,14 +196,17 @@ export function fitCell(
   r: {fits?: boolean; memoryBytes?: number; usableBytes?: number},
   units: ByteUnits,
   ctx: RenderContext,
-): string {
-  if (r.fits === undefined) return '–';
-  if (r.fits) return 'yes';
-  return paint(
-    `does not fit (needs ${formatBytes(r.memoryBytes ?? 0, units)} of ${formatBytes(r.usableBytes ?? 0, units)})`,
-    'red',
-    ctx,
-  );
+): Cell {
+  if (r.fits === undefined) return {text: '–', value: null};
+  if (r.fits) return {text: 'yes', value: true};
+  return {
+    text: paint(
+      `does not fit (needs ${formatBytes(r.memoryBytes ?? 0, units)} of ${formatBytes(r.usableBytes ?? 0, units)})`,
+      'red',
+      ctx,
+    ),
+    value: false,
+  };
 }
 
 export function renderLatency(
@@ -198,15 +218,24 @@ export function renderLatency(
   out.push(
     formatTable(
       {
-        head: ['variant', 'n', 'hardware', 'expected', 'ideal', 'tokens/s', 'bound', 'fits'],
+        head: [
+          'variant',
+          'n',
+          'hardware',
+          {label: 'expected', csv: 'latency_s'},
+          {label: 'ideal', csv: 'ideal_latency_s', priority: -1},
+          {label: 'tokens/s', csv: 'tokens_per_s'},
+          'bound',
+          'fits',
+        ],
         align: ['left', 'right', 'left', 'right', 'right', 'right', 'left', 'left'],
         rows: q.rows.map(r => [
           r.variantLabel,
-          formatTokens(r.seq),
+          tokensCell(r.seq),
           r.hardware,
-          formatSeconds(r.seconds),
-          formatSeconds(r.idealSeconds),
-          formatCount(r.tokensPerSec),
+          secondsCell(r.seconds),
+          secondsCell(r.idealSeconds),
+          countCell(r.tokensPerSec, 'tokens_per_s'),
           r.bound,
           fitCell(r, opts.units, ctx),
         ]),
@@ -216,24 +245,72 @@ export function renderLatency(
     ),
   );
   if (!opts.breakdown) return out.join('\n');
+  if (opts.format === 'csv') {
+    // CSV is data only: every row's components in one table, keyed by variant, n and hardware.
+    out.push(
+      '',
+      formatTable(
+        {
+          head: [
+            'variant',
+            'n',
+            'hardware',
+            'component',
+            'kernel',
+            {label: 'expected', csv: 'latency_s'},
+            {label: 'ideal', csv: 'ideal_latency_s'},
+            'bound',
+            {label: 'FLOP/byte', csv: 'flop_per_byte'},
+          ],
+          rows: q.rows.flatMap(r =>
+            r.components.map(c => [
+              r.variantLabel,
+              tokensCell(r.seq),
+              r.hardware,
+              c.name,
+              c.kernel,
+              secondsCell(c.seconds),
+              secondsCell(c.idealSeconds),
+              c.bound,
+              numberCell(c.intensity > 0 ? c.intensity : null, x => x.toFixed(1), 'flop_per_byte'),
+            ]),
+          ),
+        },
+        'csv',
+        ctx,
+      ),
+    );
+    return out.join('\n');
+  }
   for (const r of q.rows) {
     out.push(
       '',
-      paint(`${r.variantLabel} at n = ${formatInt(r.seq)} on ${r.hardware}: per component`, 'bold', ctx),
+      prose(
+        paint(`${r.variantLabel} at n = ${formatInt(r.seq)} on ${r.hardware}: per component`, 'bold', ctx),
+        ctx,
+      ),
     );
     out.push(
       formatTable(
         {
-          head: ['component', 'kernel', 'expected', 'share', 'ideal', 'bound', 'FLOP/byte'],
+          head: [
+            'component',
+            'kernel',
+            {label: 'expected', csv: 'latency_s'},
+            {label: 'share', csv: 'latency_share_fraction'},
+            {label: 'ideal', csv: 'ideal_latency_s', priority: -1},
+            'bound',
+            {label: 'FLOP/byte', csv: 'flop_per_byte', priority: -1},
+          ],
           align: ['left', 'left', 'right', 'right', 'right', 'left', 'right'],
           rows: r.components.map(c => [
             c.name,
             c.kernel,
-            formatSeconds(c.seconds),
-            r.seconds > 0 ? formatPercent(c.seconds / r.seconds) : '–',
-            formatSeconds(c.idealSeconds),
+            secondsCell(c.seconds),
+            fractionCell(r.seconds > 0 ? c.seconds / r.seconds : null),
+            secondsCell(c.idealSeconds),
             c.bound,
-            c.intensity > 0 ? c.intensity.toFixed(1) : '–',
+            numberCell(c.intensity > 0 ? c.intensity : null, x => x.toFixed(1), 'flop_per_byte'),
           ]),
         },
         opts.format,
@@ -247,27 +324,29 @@ export function renderLatency(
 export function renderCrossover(q: CrossoverQuery, opts: RenderOptions, ctx: RenderContext): string {
   const out: string[] = [];
   const value = (x: number) =>
-    q.metric === 'flops'
-      ? formatFlops(x)
-      : q.metric === 'memory'
-        ? formatBytes(x, opts.units)
-        : formatSeconds(x);
+    q.metric === 'flops' ? flopsCell(x) : q.metric === 'memory' ? bytesCell(x, opts.units) : secondsCell(x);
   for (const r of q.rows) {
     const range = `${formatTokens(q.range[0])}..${formatTokens(q.range[1])}`;
     if (r.crossings.length === 0) {
-      out.push(
-        `${r.a} and ${r.b} never cost the same ${r.metric} for n in ${range}: ${r.cheaperAtStart} is cheaper throughout.`,
-      );
+      // CSV is data only: no crossing is no row.
+      if (opts.format !== 'csv')
+        out.push(
+          prose(
+            `${r.a} and ${r.b} never cost the same ${r.metric} for n in ${range}: ${r.cheaperAtStart} is cheaper throughout.`,
+            ctx,
+          ),
+        );
       continue;
     }
     const on = r.hardware ? ` on ${r.hardware}` : '';
-    out.push(paint(`${r.a} vs ${r.b} by ${r.metric}${on}, n in ${range}`, 'bold', ctx));
+    if (opts.format !== 'csv')
+      out.push(prose(paint(`${r.a} vs ${r.b} by ${r.metric}${on}, n in ${range}`, 'bold', ctx), ctx));
     out.push(
       formatTable(
         {
-          head: ['crossing n', `${r.a}`, `${r.b}`, 'cheaper after'],
+          head: [{label: 'crossing n', csv: 'crossing_n_tokens'}, `${r.a}`, `${r.b}`, 'cheaper after'],
           align: ['right', 'right', 'right', 'left'],
-          rows: r.points.map(p => [formatInt(p.n), value(p.a), value(p.b), p.cheaperAfter]),
+          rows: r.points.map(p => [intCell(p.n, 'tokens'), value(p.a), value(p.b), p.cheaperAfter]),
         },
         opts.format,
         ctx,

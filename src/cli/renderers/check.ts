@@ -11,7 +11,7 @@ import {
   formatTokens,
 } from '../../units.js';
 import type {RenderContext} from '../base.js';
-import {formatTable, paint, type TableFormat} from '../render.js';
+import {boolCell, type CellInput, formatTable, fractionCell, paint, type TableFormat} from '../render.js';
 import {terminalName, xmlAttribute, xmlText} from '../safe-text.js';
 
 export interface CheckRenderOptions {
@@ -64,27 +64,37 @@ export function expectationLine(e: ExpectationResult, units: ByteUnits = 'binary
 }
 
 export function renderCheck(q: CheckQuery, opts: CheckRenderOptions, ctx: RenderContext): string {
-  const rows: string[][] = [];
+  const rows: CellInput[][] = [];
   for (const r of q.rows) {
     for (const [i, e] of r.expectations.entries()) {
       const checkName = terminalName(r.name);
       const name =
         i === 0 && opts.format === 'table' ? `${checkName}\n${paint(configText(r), 'dim', ctx)}` : checkName;
       rows.push([
-        e.pass ? paint('PASS', 'green', ctx) : paint('FAIL', 'red', ctx),
+        boolCell(e.pass, e.pass ? paint('PASS', 'green', ctx) : paint('FAIL', 'red', ctx)),
         name,
         e.kind,
-        measuredText(e, opts.units),
-        boundText(e, opts.units),
-        marginText(e),
+        {text: measuredText(e, opts.units), value: e.measured},
+        {text: boundText(e, opts.units), value: e.bound},
+        e.unit,
+        {...fractionCell(e.margin), text: marginText(e)},
       ]);
     }
   }
   const out = [
     formatTable(
       {
-        head: ['result', 'check', 'expectation', 'measured', 'bound', 'margin'],
-        align: ['left', 'left', 'left', 'right', 'right', 'right'],
+        head: [
+          {label: 'result', csv: 'pass'},
+          'check',
+          'expectation',
+          'measured',
+          'bound',
+          // Measured and bound are in this unit (base SI: bytes, seconds, tokens, …); CSV only.
+          {label: 'unit', csvOnly: true},
+          {label: 'margin', csv: 'margin_fraction'},
+        ],
+        align: ['left', 'left', 'left', 'right', 'right', 'left', 'right'],
         rows,
       },
       opts.format,

@@ -1,9 +1,20 @@
 /** Human output of `cost` and `compare`. */
 import type {ComparedRow} from '../../queries/compare.js';
 import type {CostQuery} from '../../queries/cost.js';
-import {type ByteUnits, formatBytes, formatCount, formatFlops, formatInt, formatTokens} from '../../units.js';
+import {type ByteUnits, formatInt} from '../../units.js';
 import type {RenderContext} from '../base.js';
-import {formatTable, paint, type TableFormat} from '../render.js';
+import {
+  boolCell,
+  bytesCell,
+  countCell,
+  flopsCell,
+  formatTable,
+  numberCell,
+  paint,
+  prose,
+  type TableFormat,
+  tokensCell,
+} from '../render.js';
 import {fitCell} from './capacity.js';
 
 export function modelHeadline(
@@ -36,9 +47,12 @@ export function modelHeadline(
   ]
     .filter(Boolean)
     .join(' · ');
-  return paint(
-    `attncap · ${(q.inputs.model as {label?: string} | undefined)?.label ?? m.id} (${shape}) · ${i.dtype}${storage} · ${i.mode} · batch ${i.batch} · scope ${i.scope} · ${i.assumptions.profile}`,
-    'bold',
+  return prose(
+    paint(
+      `attncap · ${(q.inputs.model as {label?: string} | undefined)?.label ?? m.id} (${shape}) · ${i.dtype}${storage} · ${i.mode} · batch ${i.batch} · scope ${i.scope} · ${i.assumptions.profile}`,
+      'bold',
+      ctx,
+    ),
     ctx,
   );
 }
@@ -60,24 +74,24 @@ export function renderCost(
           'variant',
           'n',
           'FLOPs',
-          'MACs',
-          'vector FLOPs',
-          'pairs',
-          'HBM traffic',
-          'params',
-          ...(moe ? ['active params'] : []),
+          {label: 'MACs', csv: 'macs', priority: -1},
+          {label: 'vector FLOPs', priority: -2},
+          {label: 'pairs', priority: -1},
+          {label: 'HBM traffic', csv: 'hbm_bytes'},
+          {label: 'params', priority: -1},
+          ...(moe ? [{label: 'active params', csv: 'active_params', priority: -1}] : []),
           ...(withFit ? ['hardware', 'fits'] : []),
         ],
         rows: q.rows.map(r => [
           r.variantLabel,
-          formatTokens(r.seq),
-          formatFlops(r.flops),
-          formatCount(r.macs),
-          formatFlops(r.vectorFlops),
-          formatCount(r.pairs),
-          formatBytes(r.hbmBytes, opts.units),
-          formatCount(r.params),
-          ...(moe ? [formatCount(r.activeParams)] : []),
+          tokensCell(r.seq),
+          flopsCell(r.flops),
+          countCell(r.macs),
+          flopsCell(r.vectorFlops),
+          countCell(r.pairs),
+          bytesCell(r.hbmBytes, opts.units),
+          countCell(r.params),
+          ...(moe ? [countCell(r.activeParams)] : []),
           ...(withFit ? [r.hardware ?? '–', fitCell(r, opts.units, ctx)] : []),
         ]),
       },
@@ -85,22 +99,70 @@ export function renderCost(
       ctx,
     ),
   );
+  if (opts.format === 'csv') {
+    // CSV is data only: every row's components in one table, keyed by variant and n.
+    const rows = q.rows.flatMap(r =>
+      (r.components ?? []).map(c => [
+        r.variantLabel,
+        tokensCell(r.seq),
+        c.name,
+        flopsCell(c.flops),
+        countCell(c.macs),
+        flopsCell(c.vectorFlops),
+        bytesCell(c.hbmBytes, opts.units),
+        bytesCell(c.transientBytes, opts.units),
+        bytesCell(c.savedBytes, opts.units),
+      ]),
+    );
+    if (rows.length > 0)
+      out.push(
+        '',
+        formatTable(
+          {
+            head: [
+              'variant',
+              'n',
+              'component',
+              'FLOPs',
+              {label: 'MACs', csv: 'macs'},
+              'vector FLOPs',
+              {label: 'HBM traffic', csv: 'hbm_bytes'},
+              {label: 'transient', csv: 'transient_bytes'},
+              {label: 'saved', csv: 'saved_bytes'},
+            ],
+            rows,
+          },
+          'csv',
+          ctx,
+        ),
+      );
+    return out.join('\n');
+  }
   for (const r of q.rows) {
     if (!r.components) continue;
     out.push('', paint(`${r.variantLabel} at n = ${formatInt(r.seq)}: breakdown`, 'bold', ctx));
     out.push(
       formatTable(
         {
-          head: ['component', 'FLOPs', 'share', 'MACs', 'vector FLOPs', 'HBM traffic', 'transient', 'saved'],
+          head: [
+            'component',
+            'FLOPs',
+            {label: 'share', csv: 'flops_share_fraction'},
+            {label: 'MACs', csv: 'macs', priority: -1},
+            {label: 'vector FLOPs', priority: -2},
+            {label: 'HBM traffic', csv: 'hbm_bytes'},
+            {label: 'transient', csv: 'transient_bytes'},
+            {label: 'saved', csv: 'saved_bytes'},
+          ],
           rows: r.components.map(c => [
             c.name,
-            formatFlops(c.flops),
-            r.flops > 0 ? `${((100 * c.flops) / r.flops).toFixed(1)}%` : '–',
-            formatCount(c.macs),
-            formatFlops(c.vectorFlops),
-            formatBytes(c.hbmBytes, opts.units),
-            formatBytes(c.transientBytes, opts.units),
-            formatBytes(c.savedBytes, opts.units),
+            flopsCell(c.flops),
+            numberCell(r.flops > 0 ? c.flops / r.flops : null, x => `${(100 * x).toFixed(1)}%`, 'fraction'),
+            countCell(c.macs),
+            flopsCell(c.vectorFlops),
+            bytesCell(c.hbmBytes, opts.units),
+            bytesCell(c.transientBytes, opts.units),
+            bytesCell(c.savedBytes, opts.units),
           ]),
         },
         opts.format,
@@ -117,7 +179,7 @@ export function renderCompare(
   ctx: RenderContext,
 ): string {
   const ratio = (x: number) =>
-    Number.isFinite(x) ? `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)}×` : '–';
+    numberCell(x, x => `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)}×`, 'ratio');
   const out: string[] = [];
   const withFit = q.rows.some(r => r.fits !== undefined);
   if (opts.format === 'table') out.push(modelHeadline(q, ctx), '');
@@ -127,13 +189,13 @@ export function renderCompare(
         head: [
           'variant',
           'n',
-          'family',
-          'exact',
+          {label: 'family', priority: -1},
+          {label: 'exact', priority: -1},
           'FLOPs',
-          `vs ${q.baseline}`,
-          'HBM traffic',
-          `vs ${q.baseline}`,
-          'pairs',
+          {label: `vs ${q.baseline}`, csv: 'flops_ratio'},
+          {label: 'HBM traffic', csv: 'hbm_bytes'},
+          {label: `vs ${q.baseline}`, csv: 'hbm_bytes_ratio'},
+          {label: 'pairs', priority: -2},
           ...(withFit ? ['hardware', 'fits'] : []),
           'what it gives up',
         ],
@@ -152,14 +214,14 @@ export function renderCompare(
         ],
         rows: q.rows.map(r => [
           r.variantLabel,
-          formatTokens(r.seq),
+          tokensCell(r.seq),
           r.family,
-          r.exact ? 'exact' : 'approx.',
-          formatFlops(r.flops),
+          boolCell(r.exact, r.exact ? 'exact' : 'approx.'),
+          flopsCell(r.flops),
           ratio(r.flopsRatio),
-          formatBytes(r.hbmBytes, opts.units),
+          bytesCell(r.hbmBytes, opts.units),
           ratio(r.hbmBytesRatio),
-          formatCount(r.pairs),
+          countCell(r.pairs),
           ...(withFit ? [r.hardware ?? '–', fitCell(r, opts.units, ctx)] : []),
           r.tradeoff,
         ]),

@@ -1,21 +1,29 @@
 /** Human output of `report`, the default command (SPEC §2.0). */
 import type {ReportQuery, ReportRow} from '../../queries/report.js';
-import {
-  type ByteUnits,
-  formatBytes,
-  formatCount,
-  formatFlops,
-  formatInt,
-  formatSeconds,
-  formatTokens,
-} from '../../units.js';
+import {type ByteUnits, formatBytes, formatCount, formatInt, formatTokens} from '../../units.js';
 import type {RenderContext} from '../base.js';
-import {chart, formatTable, paint, type TableFormat} from '../render.js';
+import {
+  boolCell,
+  bytesCell,
+  type Cell,
+  chart,
+  flopsCell,
+  formatTable,
+  paint,
+  prose,
+  secondsCell,
+  type TableFormat,
+} from '../render.js';
 
-function shortTokens(r: ReportRow): string {
-  if (r.binding === 'unbounded') return '> 2^40';
-  if (r.maxSeq === null) return 'none fits';
-  return r.maxSeq >= 10_000 ? formatCount(r.maxSeq) : formatInt(r.maxSeq);
+/** The longest sequence, short; in CSV the number, empty when none fits or there is no bound. */
+function shortTokens(r: ReportRow): Cell {
+  if (r.binding === 'unbounded') return {text: '> 2^40', value: null, unit: 'tokens'};
+  if (r.maxSeq === null) return {text: 'none fits', value: null, unit: 'tokens'};
+  return {
+    text: r.maxSeq >= 10_000 ? formatCount(r.maxSeq) : formatInt(r.maxSeq),
+    value: r.maxSeq,
+    unit: 'tokens',
+  };
 }
 
 export function renderReport(
@@ -40,9 +48,12 @@ export function renderReport(
     .join(' · ');
   if (opts.format === 'table') {
     out.push(
-      paint(
-        `attncap · ${q.ctx.modelLabel} (${shape}) · ${w.dtype} · ${w.mode} · batch ${w.batch}${q.ctx.profile.id === 'textbook' ? ' · textbook' : ''}`,
-        'bold',
+      prose(
+        paint(
+          `attncap · ${q.ctx.modelLabel} (${shape}) · ${w.dtype} · ${w.mode} · batch ${w.batch}${q.ctx.profile.id === 'textbook' ? ' · textbook' : ''}`,
+          'bold',
+          ctx,
+        ),
         ctx,
       ),
       '',
@@ -52,7 +63,11 @@ export function renderReport(
   out.push(
     formatTable(
       {
-        head: ['variant', ...hw.map(h => h.id), `binding (${last.id})`],
+        head: [
+          'variant',
+          ...hw.map(h => ({label: h.id, csv: `${h.id.replace(/[^a-z0-9]+/gi, '_')}_max_seq_tokens`})),
+          {label: `binding (${last.id})`, csv: `${last.id.replace(/[^a-z0-9]+/gi, '_')}_binding`},
+        ],
         align: ['left', ...hw.map(() => 'right' as const), 'left'],
         rows: q.facts.map(f => {
           const cells = hw.map(h => byKey.get(`${f.label}\u0000${h.id}`));
@@ -68,26 +83,43 @@ export function renderReport(
       ctx,
     ),
   );
-  out.push(
-    '',
-    paint(`At n = ${formatInt(q.referenceSeq)} (memory and expected latency on ${last.name})`, 'bold', ctx),
-  );
+  out.push('');
+  if (opts.format !== 'csv')
+    out.push(
+      prose(
+        paint(
+          `At n = ${formatInt(q.referenceSeq)} (memory and expected latency on ${last.name})`,
+          'bold',
+          ctx,
+        ),
+        ctx,
+      ),
+    );
   out.push(
     formatTable(
       {
-        head: ['variant', 'FLOPs', 'memory', 'fits', 'latency', 'bound', 'exact', 'what it gives up'],
+        head: [
+          'variant',
+          'FLOPs',
+          'memory',
+          'fits',
+          'latency',
+          {label: 'bound', priority: -1},
+          {label: 'exact', priority: -1},
+          'what it gives up',
+        ],
         align: ['left', 'right', 'right', 'left', 'right', 'left', 'left', 'left'],
         rows: q.facts.map(f => {
           const r = byKey.get(`${f.label}\u0000${last.id}`);
           if (!r) return [f.label, '–', '–', '–', '–', '–', '–', f.tradeoff];
           return [
             f.label,
-            formatFlops(r.flops),
-            formatBytes(r.memory.totalBytes, opts.units),
-            r.memory.fits ? 'yes' : paint('no', 'red', ctx),
-            formatSeconds(r.seconds),
+            flopsCell(r.flops),
+            bytesCell(r.memory.totalBytes, opts.units),
+            boolCell(r.memory.fits, r.memory.fits ? 'yes' : paint('no', 'red', ctx)),
+            secondsCell(r.seconds),
             r.bound,
-            f.exact ? 'exact' : 'approx.',
+            boolCell(f.exact, f.exact ? 'exact' : 'approx.'),
             f.tradeoff.length > 72 ? `${f.tradeoff.slice(0, 71)}…` : f.tradeoff,
           ];
         }),
@@ -126,9 +158,12 @@ export function renderReport(
     const best = q.facts[1]?.label.split(' ')[0] ?? 'flash';
     out.push(
       '',
-      `Next: attncap max-seq --model ${m.id} --hardware ${last.id} --variant ${best}`,
-      `      attncap compare --seq 128k --model ${m.id} --variant standard --variant flash --variant performer`,
-      `      attncap latency --model ${m.id} --seq ${formatTokens(q.referenceSeq)} --hardware ${last.id} --breakdown`,
+      prose(`Next: attncap max-seq --model ${m.id} --hardware ${last.id} --variant ${best}`, ctx),
+      prose(`      attncap compare --model ${m.id} --seq 128k`, ctx),
+      prose(
+        `      attncap latency --model ${m.id} --seq ${formatTokens(q.referenceSeq)} --hardware ${last.id} --breakdown`,
+        ctx,
+      ),
     );
   }
   return out.join('\n');

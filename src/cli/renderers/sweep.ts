@@ -9,7 +9,20 @@ import {
   formatTokens,
 } from '../../units.js';
 import type {RenderContext} from '../base.js';
-import {chart, extent, formatTable, paint, type TableFormat} from '../render.js';
+import {
+  bytesCell,
+  type Cell,
+  chart,
+  extent,
+  flopsCell,
+  formatTable,
+  intCell,
+  paint,
+  prose,
+  secondsCell,
+  type TableFormat,
+  tokensCell,
+} from '../render.js';
 import {modelHeadline} from './cost.js';
 
 /** Rows shown in the terminal table; csv and markdown carry every point. */
@@ -30,13 +43,21 @@ export function metricFormatter(metric: SweepQuery['metric'], units: ByteUnits):
   return v => formatBytes(v, units);
 }
 
+function metricCell(metric: SweepQuery['metric'], units: ByteUnits): (v: number) => Cell {
+  if (metric === 'flops') return flopsCell;
+  if (metric === 'latency') return secondsCell;
+  return v => bytesCell(v, units);
+}
+
 export function renderSweep(
   q: SweepQuery,
   opts: {format: TableFormat; units: ByteUnits},
   ctx: RenderContext,
 ): string {
   const fmt = metricFormatter(q.metric, opts.units);
+  const cell = metricCell(q.metric, opts.units);
   const xFmt = q.over === 'seq' ? formatTokens : formatInt;
+  const xCell = q.over === 'seq' ? tokensCell : (x: number) => intCell(x);
   const xHead = q.over === 'seq' ? 'n' : q.over;
   const label = (s: SweepQuery['series'][number]) =>
     s.hardware && q.ctx.hardware.length > 1 ? `${s.variantLabel} @ ${s.hardware}` : s.variantLabel;
@@ -49,7 +70,7 @@ export function renderSweep(
       {
         head: [xHead, ...q.series.map(label)],
         align: ['right', ...q.series.map(() => 'right' as const)],
-        rows: idx.map(i => [xFmt(q.xs[i]), ...q.series.map(s => fmt(s.values[i]))]),
+        rows: idx.map(i => [xCell(q.xs[i]), ...q.series.map(s => cell(s.values[i]))]),
       },
       opts.format,
       ctx,
@@ -57,9 +78,12 @@ export function renderSweep(
   );
   if (!all && idx.length < q.xs.length)
     out.push(
-      paint(
-        `(${idx.length} of ${formatInt(q.xs.length)} points shown; --format csv or --json for all)`,
-        'dim',
+      prose(
+        paint(
+          `(${idx.length} of ${formatInt(q.xs.length)} points shown; --format csv or --json for all)`,
+          'dim',
+          ctx,
+        ),
         ctx,
       ),
     );

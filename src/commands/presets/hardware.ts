@@ -1,7 +1,15 @@
 import {Args} from '@oclif/core';
 import {BaseCommand, type Outcome, type RenderContext} from '../../cli/base.js';
 import {formatFlag} from '../../cli/flags.js';
-import {type Align, formatTable, paint, type TableFormat, table} from '../../cli/render.js';
+import {
+  type Align,
+  type Column,
+  formatTable,
+  paint,
+  prose,
+  type TableFormat,
+  table,
+} from '../../cli/render.js';
 import {presetData} from '../../presets/catalog.js';
 import {listHardware, loadHardware} from '../../presets/load.js';
 import {matrixPeak} from '../../presets/peaks.js';
@@ -50,19 +58,32 @@ function renderList(all: readonly HardwarePreset[], format: TableFormat, ctx: Re
     const bf16 = matrixPeak(hw, 'bf16');
     fallback ||= bf16.fallback;
     const fp8 = hw.matrixPeakFlopsPerSec.fp8;
+    const rate = (x: number | undefined, mark = '') =>
+      x === undefined ? {text: '–', value: null} : {text: `${formatRate(x)}${mark}`, value: x};
     return [
       hw.id,
       hw.name,
-      `${hw.memoryMarketedGB} GB ${hw.memoryType}`,
-      formatBandwidth(hw.bandwidthBytesPerSec),
-      `${formatRate(bf16.flopsPerSec)}${bf16.fallback ? '*' : ''}`,
-      fp8 === undefined ? '–' : formatRate(fp8),
-      formatRate(hw.matrixPeakFlopsPerSec.fp32),
-      formatInt(hw.streamingMultiprocessors),
+      {text: `${hw.memoryMarketedGB} GB ${hw.memoryType}`, value: hw.memoryBytes},
+      hw.memoryType,
+      {text: formatBandwidth(hw.bandwidthBytesPerSec), value: hw.bandwidthBytesPerSec},
+      rate(bf16.flopsPerSec, bf16.fallback ? '*' : ''),
+      rate(fp8),
+      rate(hw.matrixPeakFlopsPerSec.fp32),
+      {text: formatInt(hw.streamingMultiprocessors), value: hw.streamingMultiprocessors},
     ];
   });
-  const head = ['id', 'name', 'memory', 'bandwidth', 'bf16 (dense)', 'fp8 (dense)', 'fp32', 'SMs'];
-  const align: Align[] = ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'];
+  const head: Column[] = [
+    {label: 'id'},
+    {label: 'name', priority: -1},
+    {label: 'memory', csv: 'memory_bytes'},
+    {label: 'memory type', csvOnly: true},
+    {label: 'bandwidth', csv: 'bandwidth_bytes_per_s'},
+    {label: 'bf16 (dense)', csv: 'bf16_dense_flops_per_s'},
+    {label: 'fp8 (dense)', csv: 'fp8_dense_flops_per_s'},
+    {label: 'fp32', csv: 'fp32_flops_per_s', priority: -1},
+    {label: 'SMs', csv: 'sms', priority: -1},
+  ];
+  const align: Align[] = ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'];
   const out = formatTable({head, rows, align}, format, ctx);
   if (format !== 'table') return out;
   const notes = [
@@ -70,7 +91,7 @@ function renderList(all: readonly HardwarePreset[], format: TableFormat, ctx: Re
     'Dense peaks (sparse datasheet figures halved); memory "GB" are binary (80 GB = 80 GiB).',
     `Details and sources: ${paint('attncap presets hardware ID', 'cyan', ctx)}`,
   ].filter(Boolean);
-  return `${out}\n${notes.join('\n')}`;
+  return `${out}\n${notes.map(note => prose(note, ctx)).join('\n')}`;
 }
 
 function renderOne(hw: HardwarePreset, ctx: RenderContext): string {

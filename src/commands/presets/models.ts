@@ -1,7 +1,16 @@
 import {Args} from '@oclif/core';
 import {BaseCommand, type Outcome, type RenderContext} from '../../cli/base.js';
 import {formatFlag} from '../../cli/flags.js';
-import {type Align, formatTable, paint, type TableFormat, table} from '../../cli/render.js';
+import {
+  type Align,
+  type Cell,
+  type Column,
+  formatTable,
+  paint,
+  prose,
+  type TableFormat,
+  table,
+} from '../../cli/render.js';
 import {getArchitecture} from '../../model/architectures/index.js';
 import {layerPlan, planCostGroups, planSummary} from '../../model/plan.js';
 import {presetData} from '../../presets/catalog.js';
@@ -52,8 +61,8 @@ export default class PresetsModels extends BaseCommand {
   }
 }
 
-const dash = (value: number | undefined, format: (n: number) => string = formatInt) =>
-  value === undefined ? '–' : format(value);
+const dash = (value: number | undefined, format: (n: number) => string = formatInt): Cell =>
+  value === undefined ? {text: '–', value: null} : {text: format(value), value};
 
 /** Parameter counts as people write them: 124M, 1.56B (not 1.56G). */
 const formatParams = (n: number) => formatCount(n).replace(/G$/, 'B');
@@ -147,18 +156,28 @@ function renderList(all: readonly ModelPreset[], format: TableFormat, ctx: Rende
     m.id,
     m.architecture,
     dash(m.paramsPublished, formatParams),
-    formatInt(m.dModel),
+    dash(m.dModel),
     dash(m.heads),
     dash(m.kvHeads ?? m.heads),
-    formatInt(m.layers),
+    dash(m.layers),
     dash(m.contextLength, formatTokens),
     attentionOf(m),
   ]);
-  const head = ['id', 'architecture', 'params', 'd', 'heads', 'kv', 'layers', 'context', 'attention'];
+  const head: Column[] = [
+    {label: 'id'},
+    {label: 'architecture'},
+    {label: 'params'},
+    {label: 'd', csv: 'd_model'},
+    {label: 'heads'},
+    {label: 'kv', csv: 'kv_heads'},
+    {label: 'layers'},
+    {label: 'context', csv: 'context_tokens'},
+    {label: 'attention'},
+  ];
   const align: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'];
   const out = formatTable({head, rows, align}, format, ctx);
   if (format !== 'table') return out;
-  return `${out}\nparams: as the authors publish them. Details and sources: ${paint('attncap presets models ID', 'cyan', ctx)}`;
+  return `${out}\n${prose(`params: as the authors publish them. Details and sources: ${paint('attncap presets models ID', 'cyan', ctx)}`, ctx)}`;
 }
 
 function renderOne(

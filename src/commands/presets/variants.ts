@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core';
 import {BaseCommand, type Outcome, type RenderContext} from '../../cli/base.js';
 import {formatFlag} from '../../cli/flags.js';
-import {type Align, formatTable, paint, type TableFormat, table} from '../../cli/render.js';
+import {type Align, formatTable, paint, prose, type TableFormat, table, wrapText} from '../../cli/render.js';
 import {findVariantSummary, listVariantSummaries, type VariantSummary} from '../../presets/catalog.js';
 
 export default class PresetsVariants extends BaseCommand {
@@ -58,12 +58,20 @@ function renderList(all: readonly VariantSummary[], format: TableFormat, ctx: Re
   const align: Align[] = ['left', 'left', 'left', 'left', 'left', 'left'];
   const out = table({head: head.slice(0, -1), rows: rows.map(row => row.slice(0, -1)), align}, ctx);
   const width = Math.max(...all.map(v => v.id.length));
-  const tradeoffs = all.map(v => `  ${v.id.padEnd(width)}  ${v.tradeoff}`);
+  // Each sentence wraps under itself, indented past the id, when the terminal is narrower.
+  const indent = ' '.repeat(width + 4);
+  const tradeoffs = all.map(v => {
+    const text =
+      ctx.fitWidth === undefined
+        ? v.tradeoff
+        : wrapText(v.tradeoff, Math.max(20, ctx.fitWidth - indent.length));
+    return `  ${v.id.padEnd(width)}  ${text.replaceAll('\n', `\n${indent}`)}`;
+  });
   return [
     out,
     paint('What each gives up for its efficiency', 'bold', ctx),
     ...tradeoffs,
-    `Details and citation: ${paint('attncap presets variants ID', 'cyan', ctx)}`,
+    prose(`Details and citation: ${paint('attncap presets variants ID', 'cyan', ctx)}`, ctx),
   ].join('\n');
 }
 
