@@ -340,7 +340,7 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
 
   const warnings: Warning[] = [
     ...hardware.flatMap(h => h.warnings),
-    ...planNotes.map(note => warning('variant-scope', note)),
+    ...planNotes.map(note => warning('variant-scope', origin.kind === 'flags' ? note : fieldMessage(note))),
   ];
   const arch = getArchitecture(model.architecture);
   if (specs.length > 0 && !arch.takesVariant) {
