@@ -20,6 +20,7 @@ import {parseModality} from './model/tokens.js';
 import type {Accounting, Mode, ResolvedVariant} from './model/types.js';
 import {DETAILED_ACCOUNTING, TEXTBOOK_ACCOUNTING} from './model/types.js';
 import {resolveVariant} from './model/variants/index.js';
+import type {Impl} from './model/impl.js';
 import type {Recompute, Scope, Workload} from './model/workload.js';
 import {loadModel, loadModelFile} from './presets/load.js';
 import {DTYPE_BYTES, type Dtype, type ModelPreset, modelPresetSchema} from './schema/presets.js';
@@ -225,6 +226,8 @@ export interface WorkloadInput {
   causal?: boolean;
   recompute?: Recompute;
   scope?: Scope;
+  /** `--impl`: the attention kernel implementation (undefined: each device's default). */
+  impl?: Impl;
   profile?: AssumptionProfile;
   accounting?: Partial<Accounting>;
   /** Weight storage (docs/serving.md): a format spec, e.g. 'int4:g=128', 'awq', 'mxfp4'. */
@@ -276,6 +279,7 @@ export function resolveWorkload(input: WorkloadInput, model: ModelPreset): Resol
       recompute: input.recompute ?? 'none',
       scope: input.scope ?? 'model',
       accounting,
+      ...(input.impl !== undefined ? {impl: input.impl} : {}),
     },
   };
 }

@@ -161,6 +161,12 @@ export const hardwareFlags = {
     description: 'Calibration profile file (default: the one `attncap calibrate` wrote).',
     helpGroup: 'HARDWARE',
   }),
+  impl: Flags.string({
+    description:
+      'Attention kernel implementation (docs/calibration-presets.md): eager for materialised attention; sdpa, fa1, fa2, fa3, cudnn, triton for fused (default per device: fa3 on Hopper, fa2 on Ampere/Ada/Blackwell, fa1 on Turing).',
+    options: ['eager', 'sdpa', 'fa1', 'fa2', 'fa3', 'cudnn', 'triton'],
+    helpGroup: 'HARDWARE',
+  }),
 };
 
 export const contextFlag = {

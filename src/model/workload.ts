@@ -1,5 +1,6 @@
 /** The resolved workload every model evaluation takes (SPEC §2.1 "Workload", §4.3). */
 import type {Dtype} from '../schema/presets.js';
+import type {Impl} from './impl.js';
 import type {Accounting, Mode} from './types.js';
 
 export type Recompute = 'none' | 'selective' | 'full';
@@ -27,6 +28,8 @@ export interface Workload {
   recompute: Recompute;
   scope: Scope;
   accounting: Accounting;
+  /** `--impl`: the attention kernel implementation; undefined = each device's default. */
+  impl?: Impl;
 }
 
 /**
@@ -49,5 +52,6 @@ export function atSeq(base: Omit<Workload, 'seq'>, seq: number, batch: number = 
     recompute: base.recompute,
     scope: base.scope,
     accounting: base.accounting,
+    impl: base.impl,
   };
 }

@@ -30,6 +30,17 @@ function headline(
   return opts.format === 'table' ? [modelHeadline({model: q.ctx.model, inputs: q.inputs}, ctx), ''] : [];
 }
 
+/** Which implementation each device's attention kernels are costed as (`--impl`). */
+function kernelsLine(hardware: MaxSeqQuery['ctx']['hardware']): string {
+  const parts = hardware
+    .filter(h => h.impls !== undefined)
+    .map(
+      h =>
+        `${h.id} ${h.impls?.['attention-fused']} (fused), ${h.impls?.['attention-materialized']} (materialised)`,
+    );
+  return parts.length > 0 ? `kernels: ${parts.join('; ')}` : 'kernels: as calibrated on this machine';
+}
+
 export function maxSeqAnswer(r: MaxSeqRow): string {
   if (r.binding === 'unbounded') return '> 2^40';
   if (!r.fits) return 'none fits';
@@ -195,6 +206,7 @@ export function renderLatency(
   ctx: RenderContext,
 ): string {
   const out = headline(q, opts, ctx);
+  if (opts.format === 'table') out.push(kernelsLine(q.ctx.hardware), '');
   out.push(
     formatTable(
       {

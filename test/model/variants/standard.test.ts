@@ -44,11 +44,28 @@ test('prefill worked example: every field of every pass', t => {
   t.is(total(cs, 'launches'), 3);
 });
 
-test('causal prefill still computes every pair (eager masks, never skips)', t => {
+test('causal prefill still computes every pair, and adds the mask pass over the scores', t => {
   const causal = standardVariant.cost(input({causal: true}), defaults);
   const full = standardVariant.cost(input(), defaults);
-  t.deepEqual(causal, full);
+  t.deepEqual(
+    causal.map(c => c.name),
+    ['scores', 'causal-mask', 'softmax', 'weighted-sum'],
+  );
+  // Every other pass is the non-causal one: eager masks, never skips.
+  t.deepEqual([causal[0], causal[2], causal[3]], full);
   t.false(standardVariant.causalReducesWork);
+  // masked_fill_ over T = 12,582,912 scores: reads T·s + a 1-byte mask per score, writes T·s.
+  const mask = causal[1]!;
+  t.is(mask.kernel, 'attention-materialized');
+  t.is(mask.readBytes, 25_165_824 + 12_582_912);
+  t.is(mask.writeBytes, 25_165_824);
+  t.is(mask.macs, 0);
+  // Decode (one query row) needs no mask: the single row sees the whole cache.
+  const step = standardVariant.cost(
+    input({causal: true, queries: 1, keys: 1024, queryOffset: 1023}),
+    defaults,
+  );
+  t.false(step.some(c => c.name === 'causal-mask'));
 });
 
 test('training saves the probabilities; with dropout 5 bytes per score at s = 2 (Korthikanti)', t => {
