@@ -35,7 +35,7 @@ function needsNvidia(min: number, what: string, max = Number.POSITIVE_INFINITY) 
   return (gen: DeviceGeneration): string | undefined => {
     if (gen.vendor !== 'nvidia') return `it is a CUDA kernel for NVIDIA GPUs (${what})`;
     if (cc(gen) < min || cc(gen) > max)
-      return `it needs compute capability ${max === Number.POSITIVE_INFINITY ? `${min} or newer` : `${min.toFixed(1)}`} (${what}); this device has ${cc(gen).toFixed(1)}`;
+      return `it needs compute capability ${max === Number.POSITIVE_INFINITY ? `${min.toFixed(1)} or newer` : `${min.toFixed(1)}`} (${what}); this device has ${cc(gen).toFixed(1)}`;
     return undefined;
   };
 }
