@@ -219,6 +219,7 @@ export function textbookMemory(
   const reserve = capacityBytes - textbookUsableBytes(hw.memoryMarketedGB);
   const totalBytes = attention + reserve;
   return {
+    tensorsBytes: 0,
     weightsBytes: 0,
     gradientBytes: 0,
     optimizerBytes: 0,

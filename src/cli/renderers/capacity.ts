@@ -123,6 +123,8 @@ export function renderMemory(q: MemoryQuery, opts: RenderOptions, ctx: RenderCon
   const train = q.rows.some(
     r => r.memory.gradientBytes + r.memory.optimizerBytes + r.memory.activationBytes > 0,
   );
+  // The attention scope shows the core's Q, K, V, O where the other scopes show weights.
+  const core = q.rows.some(r => r.memory.tensorsBytes > 0);
   out.push(
     formatTable(
       {
@@ -130,7 +132,7 @@ export function renderMemory(q: MemoryQuery, opts: RenderOptions, ctx: RenderCon
           'variant',
           'n',
           'hardware',
-          'weights',
+          core ? 'Q,K,V,O' : 'weights',
           ...(train ? ['gradients', 'optimizer', 'activations'] : []),
           'KV cache',
           'transient',
@@ -160,7 +162,7 @@ export function renderMemory(q: MemoryQuery, opts: RenderOptions, ctx: RenderCon
             r.variantLabel,
             formatTokens(r.seq),
             r.hardware,
-            b(m.weightsBytes),
+            b(core ? m.tensorsBytes : m.weightsBytes),
             ...(train ? [b(m.gradientBytes), b(m.optimizerBytes), b(m.activationBytes)] : []),
             b(m.kvCacheBytes),
             b(m.transientBytes),
