@@ -298,6 +298,11 @@ export function resolveSeqs(text: string | undefined, model: ModelPreset): SeqIn
     return {values: [n], spec: `default (${model.id})`};
   }
   const modality = parseModality(text.trim());
+  // A model with a class token reads one token more than its patches (ViT-B/16: 196 + 1 = 197).
+  if (modality?.modality === 'image' && model.vision?.classToken && !/\+\s*cls\s*$/i.test(text)) {
+    const withCls = parseModality(`${text.trim()}+cls`) ?? modality;
+    return {values: [withCls.tokens], spec: text, formula: `${withCls.formula} (${model.id} has a class token)`};
+  }
   return {values: parseSeqList(text, 'seq'), spec: text, ...(modality ? {formula: modality.formula} : {})};
 }
 
