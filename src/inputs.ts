@@ -6,6 +6,7 @@
  */
 import {InvalidInputError} from './errors.js';
 import {getArchitecture} from './model/architectures/index.js';
+import type {Impl} from './model/impl.js';
 import {withLayers} from './model/plan.js';
 import {
   KV_DTYPES,
@@ -20,7 +21,6 @@ import {parseModality} from './model/tokens.js';
 import type {Accounting, Mode, ResolvedVariant} from './model/types.js';
 import {DETAILED_ACCOUNTING, TEXTBOOK_ACCOUNTING} from './model/types.js';
 import {resolveVariant} from './model/variants/index.js';
-import type {Impl} from './model/impl.js';
 import type {Recompute, Scope, Workload} from './model/workload.js';
 import {loadModel, loadModelFile} from './presets/load.js';
 import {DTYPE_BYTES, type Dtype, type ModelPreset, modelPresetSchema} from './schema/presets.js';
@@ -301,7 +301,11 @@ export function resolveSeqs(text: string | undefined, model: ModelPreset): SeqIn
   // A model with a class token reads one token more than its patches (ViT-B/16: 196 + 1 = 197).
   if (modality?.modality === 'image' && model.vision?.classToken && !/\+\s*cls\s*$/i.test(text)) {
     const withCls = parseModality(`${text.trim()}+cls`) ?? modality;
-    return {values: [withCls.tokens], spec: text, formula: `${withCls.formula} (${model.id} has a class token)`};
+    return {
+      values: [withCls.tokens],
+      spec: text,
+      formula: `${withCls.formula} (${model.id} has a class token)`,
+    };
   }
   return {values: parseSeqList(text, 'seq'), spec: text, ...(modality ? {formula: modality.formula} : {})};
 }

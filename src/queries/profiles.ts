@@ -8,7 +8,7 @@
  */
 import type {ResolvedHardware} from '../hardware.js';
 import {type BreakdownRow, breakdown, type Evaluation, evaluate} from '../model/engine.js';
-import {type MemoryBreakdown, memoryOf, reserveBytes} from '../model/memory.js';
+import {attentionShape, type MemoryBreakdown, memoryOf, reserveBytes} from '../model/memory.js';
 import {
   textbookAttentionCore,
   textbookAttentionSeconds,
@@ -163,7 +163,7 @@ function detailedPoint(
   hw: ResolvedHardware,
 ): ProfilePoint & {evaluation: Evaluation} {
   const evaluation = evaluate(model, w, variant);
-  const memory = memoryOf(evaluation, w, hw, keepsCache(model, w));
+  const memory = memoryOf(evaluation, w, hw, keepsCache(model, w), attentionShape(model));
   return {
     evaluation,
     memory,
@@ -185,7 +185,13 @@ export const detailedProfile: AccountingProfile = {
   },
   seconds: (model, w, variant, hw) => secondsOf(evaluate(model, w, variant), w, hw),
   demandBytes: (model, w, variant) =>
-    memoryOf(evaluate(model, w, variant, {scoped: false}), w, NO_RESERVE, keepsCache(model, w)).totalBytes,
+    memoryOf(
+      evaluate(model, w, variant, {scoped: false}),
+      w,
+      NO_RESERVE,
+      keepsCache(model, w),
+      attentionShape(model),
+    ).totalBytes,
   usableBytes: hw => hw.capacityBytes - reserveBytes(hw),
   crossoverFlops: (model, w, variant) => evaluate(model, w, variant).totals.flops,
 };

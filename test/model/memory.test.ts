@@ -1,11 +1,11 @@
 import test from 'ava';
-import {runMemory} from '../../src/queries/memory.js';
+import {memoryQ} from '../helpers/queries.js';
 
 // The FlashAttention paper's memory benchmark shapes (App. E): b = 16, h = 8, d_h = 64, fp16,
 // non-causal, one attention core (docs/capacity.md "Attention scope").
 const SEQS = Array.from({length: 10}, (_, k) => 128 * 2 ** k);
 const core = async (mode: 'prefill' | 'train') => {
-  const q = await runMemory({
+  const q = await memoryQ({
     'd-model': '512',
     heads: '8',
     'head-dim': '64',

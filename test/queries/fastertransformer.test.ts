@@ -7,10 +7,10 @@
  * (docs/calibration-presets.md "Decode: the FasterTransformer 13B case").
  */
 import test from 'ava';
-import {runLatency} from '../../src/queries/latency.js';
+import {latencyQ} from '../helpers/queries.js';
 
 const ft13b = async (mode: 'prefill' | 'decode', variant: string) => {
-  const q = await runLatency({
+  const q = await latencyQ({
     'd-model': '5120',
     heads: '40',
     layers: '40',
