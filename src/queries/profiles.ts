@@ -192,7 +192,8 @@ export const detailedProfile: AccountingProfile = {
       keepsCache(model, w),
       attentionShape(model),
     ).totalBytes,
-  usableBytes: hw => hw.capacityBytes - reserveBytes(hw),
+  // A reserve above the capacity (--usable 0) leaves nothing, not a negative amount.
+  usableBytes: hw => Math.max(0, hw.capacityBytes - reserveBytes(hw)),
   crossoverFlops: (model, w, variant) => evaluate(model, w, variant).totals.flops,
 };
 
