@@ -228,6 +228,8 @@ export interface WorkloadInput {
   scope?: Scope;
   /** `--impl`: the attention kernel implementation (undefined: each device's default). */
   impl?: Impl;
+  /** `--dropout p`: attention dropout on in this run (any mode). */
+  dropout?: number;
   profile?: AssumptionProfile;
   accounting?: Partial<Accounting>;
   /** Weight storage (docs/serving.md): a format spec, e.g. 'int4:g=128', 'awq', 'mxfp4'. */
@@ -280,6 +282,7 @@ export function resolveWorkload(input: WorkloadInput, model: ModelPreset): Resol
       scope: input.scope ?? 'model',
       accounting,
       ...(input.impl !== undefined ? {impl: input.impl} : {}),
+      ...(input.dropout !== undefined && input.dropout > 0 ? {dropout: input.dropout} : {}),
     },
   };
 }

@@ -167,6 +167,11 @@ export const hardwareFlags = {
     options: ['eager', 'sdpa', 'fa1', 'fa2', 'fa3', 'cudnn', 'triton'],
     helpGroup: 'HARDWARE',
   }),
+  dropout: Flags.string({
+    description:
+      'Attention dropout probability, on in this run in any mode (a forward-only benchmark of a module in train mode): materialised attention adds its dropout pass and mask.',
+    helpGroup: 'WORKLOAD',
+  }),
 };
 
 export const contextFlag = {

@@ -44,6 +44,7 @@ export interface ScenarioFlags {
   'kv-block'?: string;
   'memory-utilization'?: string;
   impl?: string;
+  dropout?: string;
 }
 
 type Mutable<T> = {-readonly [K in keyof T]: T[K]};
@@ -95,6 +96,7 @@ export function scenarioFromFlags(flags: ScenarioFlags): Scenario {
   if (flags['kv-block'] !== undefined) s.kvBlock = flags['kv-block'];
   if (flags['memory-utilization'] !== undefined) s.memoryUtilization = flags['memory-utilization'];
   if (flags.impl !== undefined) s.impl = flags.impl as Scenario['impl'];
+  if (flags.dropout !== undefined) s.dropout = flags.dropout;
   return s;
 }
 

@@ -71,6 +71,8 @@ export interface AttentionInput {
   kvBytes: number;
   /** Forward pass of a training step: report activations saved for backward. */
   training: boolean;
+  /** `--dropout p`: attention dropout on in this run, whatever the mode (0 or absent: off). */
+  dropout?: number;
   accounting: Accounting;
 }
 

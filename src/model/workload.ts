@@ -30,6 +30,11 @@ export interface Workload {
   accounting: Accounting;
   /** `--impl`: the attention kernel implementation; undefined = each device's default. */
   impl?: Impl;
+  /**
+   * `--dropout p`: attention dropout is on in this run (a module in train mode), forward-only
+   * runs included; undefined or 0 = off (variant `dropout=` parameters then apply in training).
+   */
+  dropout?: number;
 }
 
 /**
@@ -53,5 +58,6 @@ export function atSeq(base: Omit<Workload, 'seq'>, seq: number, batch: number = 
     scope: base.scope,
     accounting: base.accounting,
     impl: base.impl,
+    dropout: base.dropout,
   };
 }

@@ -223,6 +223,10 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
           recompute: s.recompute,
           scope: s.scope,
           impl: s.impl,
+          dropout:
+            s.dropout === undefined
+              ? undefined
+              : attempt('dropout', () => parseFraction(String(s.dropout), 'dropout')),
           profile: profileId,
           accounting,
         },

@@ -138,6 +138,12 @@ export const scenarioFields = {
     .describe(
       'Attention kernel implementation (docs/calibration-presets.md): eager (materialised), or sdpa, fa1, fa2, fa3, cudnn, triton (fused). Default: per device.',
     ),
+  dropout: z
+    .union([z.number().min(0).lt(1), z.string().min(1)])
+    .optional()
+    .describe(
+      'Attention dropout probability on in this run, any mode (materialised attention adds its dropout pass and mask); default off.',
+    ),
   calibrationProfile: z
     .string()
     .min(1)

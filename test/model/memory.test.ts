@@ -61,3 +61,27 @@ test('attention scope, forward: flash holds Q, K, V, O only; standard adds S and
   t.false(at('standard', 16_384).fits);
   t.true(at('flash', 65_536).fits);
 });
+
+test('attention scope, forward with --dropout: the mask and dropped P move the A100 40GB boundary below 8k', async t => {
+  const at = (dropout?: string) =>
+    memoryQ({
+      'd-model': '512',
+      heads: '8',
+      'head-dim': '64',
+      layers: '1',
+      causal: false,
+      scope: 'attention',
+      variant: ['standard'],
+      batch: '16',
+      seq: '8k',
+      dtype: 'fp16',
+      hardware: ['a100-40gb'],
+      ...(dropout ? {dropout} : {}),
+    }).then(q => q.rows[0]!.memory);
+  const plain = await at();
+  const dropped = await at('0.1');
+  // S and P (2·T·s) become P, the dropped P and the mask (2·T·s + T), T = 16·8·8192².
+  t.is(dropped.transientBytes - plain.transientBytes, 16 * 8 * 8192 * 8192);
+  t.true(plain.fits);
+  t.false(dropped.fits);
+});

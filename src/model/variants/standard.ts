@@ -61,16 +61,19 @@ export function materializedPasses(
       savedBytes: input.training ? scoreBytes : 0,
     }),
   ];
-  const dropped = input.training && dropout > 0;
+  // A variant's dropout parameter acts in training (inference runs the module in eval mode);
+  // `--dropout p` says dropout is on in this run, forward-only benchmarks included.
+  const dropped = (input.training && dropout > 0) || (input.dropout ?? 0) > 0;
   if (dropped) {
-    // Mask (1 byte per score) and dropped probabilities (s per score), both kept for backward.
+    // Mask (1 byte per score) and dropped probabilities (s per score), written by their own
+    // pass; kept for backward in training, alive with P until the weighted sum otherwise.
     passes.push(
       component('dropout', 'elementwise', {
         vectorFlops: DROPOUT_OPS * scores,
         readBytes: scoreBytes,
         writeBytes: scoreBytes + scores,
         transientBytes: 2 * scoreBytes + scores,
-        savedBytes: scoreBytes + scores,
+        savedBytes: input.training ? scoreBytes + scores : 0,
       }),
     );
   }
