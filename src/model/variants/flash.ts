@@ -200,10 +200,11 @@ export const flashVariant: VariantDef<FlashParams> = {
     const {queries: n, keys: m, queryOffset: offset} = input;
     const pairs = causal ? causalPairs(n, m, offset) : fullPairs(n, m);
     // K/V blocks are re-read once per query tile (FA2 Algorithm 1), but the tiles of one head that
-    // run in the same wave share them through L2: DRAM sees one read per L2_SHARED_TILES tiles.
-    const sharers = Math.max(1, Math.min(Math.ceil(n / params.block), L2_SHARED_TILES));
+    // run in the same wave share them through L2: DRAM sees one read per L2_SHARED_TILES tiles,
+    // and never less than one read of the keys the head can see (max of two monotone terms).
     const keyRows =
-      groupedKeyRows(input, params.block, positions => tiledKeyRows(input, positions, causal)) / sharers;
+      groupedKeyRows(input, params.block, positions => tiledKeyRows(input, positions, causal)) /
+      L2_SHARED_TILES;
     const main = fusedAttention(
       input,
       pairs,
