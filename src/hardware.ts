@@ -6,6 +6,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {InvalidInputError} from './errors.js';
+import {type DeviceGeneration, IMPL_DEFS, type Impl, type ImplChoice, resolveImpls} from './model/impl.js';
 import {idealRates, type Peaks} from './model/roofline.js';
 import {loadHardware, loadHardwareFile} from './presets/load.js';
 import {packageRoot} from './presets/paths.js';
@@ -34,6 +35,8 @@ export interface HardwareInput {
   memoryReserveFraction?: number;
   /** Calibration profile for `local`. */
   profilePath?: string;
+  /** `--impl`: the attention kernel implementation (undefined: each device's default). */
+  impl?: Impl;
 }
 
 export interface ResolvedHardware {
@@ -55,6 +58,8 @@ export interface ResolvedHardware {
   profileSource: string;
   /** Multi-GPU links (docs/parallelism.md); undefined for `local` and files without them. */
   links?: HardwarePreset['links'];
+  /** The kernel implementation each attention family runs as on this device (`--impl`). */
+  impls?: ImplChoice;
   warnings: Warning[];
 }
 
@@ -160,6 +165,7 @@ export async function resolveHardware(
       bandwidthBytesPerSec: input.bandwidthBytesPerSec ?? hw.bandwidthBytesPerSec,
     };
     const {profile, source, own: calibrated} = presetProfile(hw.id);
+    const impls = deviceImpls(hw, input.impl, profile, warnings);
     if (!calibrated) {
       warnings.push(
         warning(
@@ -176,18 +182,59 @@ export async function resolveHardware(
       runtimeReserveBytes: hw.runtimeReserveBytes,
       memoryReserveFraction: reserve,
       peaks,
-      rates: ratesFromProfile(profile, {
-        matrix: peaks.matrixFlopsPerSec,
-        vector: peaks.vectorFlopsPerSec,
-        bandwidth: peaks.bandwidthBytesPerSec,
-      }),
+      rates: ratesFromProfile(
+        profile,
+        {
+          matrix: peaks.matrixFlopsPerSec,
+          vector: peaks.vectorFlopsPerSec,
+          bandwidth: peaks.bandwidthBytesPerSec,
+        },
+        {impls, slots: hw.streamingMultiprocessors},
+      ),
       ideal: idealRates(peaks),
       profileSource: source,
       links: hw.links,
+      impls,
       warnings,
     });
   }
   return out;
+}
+
+/**
+ * The implementations a preset device runs: `--impl` for its family, the device default for the
+ * other. An implementation that cannot run there exits 2 saying why; one without an efficiency
+ * profile for the device runs at its family's efficiencies, with a warning.
+ */
+function deviceImpls(
+  hw: HardwarePreset,
+  chosen: Impl | undefined,
+  profile: Profile,
+  warnings: Warning[],
+): ImplChoice {
+  const gen: DeviceGeneration = {vendor: hw.vendor, computeCapability: hw.computeCapability};
+  if (chosen !== undefined) {
+    const why = IMPL_DEFS[chosen].unsupported(gen);
+    if (why !== undefined) {
+      throw new InvalidInputError(`--impl ${chosen} cannot run on ${hw.id} (${hw.name}): ${why}`, {
+        path: ['impl'],
+        hint: `Choose another implementation (${implsFor(gen).join(', ')} run on ${hw.id}) or another --hardware.`,
+      });
+    }
+    if (profile.implementations?.[chosen] === undefined) {
+      warnings.push(
+        warning(
+          'impl-uncalibrated',
+          `${hw.id} has no efficiency profile for --impl ${chosen}: it is costed at the ${IMPL_DEFS[chosen].family} family's efficiencies`,
+        ),
+      );
+    }
+  }
+  return resolveImpls(gen, chosen);
+}
+
+function implsFor(gen: DeviceGeneration): Impl[] {
+  return (Object.keys(IMPL_DEFS) as Impl[]).filter(id => IMPL_DEFS[id].unsupported(gen) === undefined);
 }
 
 async function resolveLocal(input: HardwareInput, reserve: number): Promise<ResolvedHardware> {

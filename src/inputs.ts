@@ -6,6 +6,7 @@
  */
 import {InvalidInputError} from './errors.js';
 import {getArchitecture} from './model/architectures/index.js';
+import type {Impl} from './model/impl.js';
 import {withLayers} from './model/plan.js';
 import {
   KV_DTYPES,
@@ -225,6 +226,10 @@ export interface WorkloadInput {
   causal?: boolean;
   recompute?: Recompute;
   scope?: Scope;
+  /** `--impl`: the attention kernel implementation (undefined: each device's default). */
+  impl?: Impl;
+  /** `--dropout p`: attention dropout on in this run (any mode). */
+  dropout?: number;
   profile?: AssumptionProfile;
   accounting?: Partial<Accounting>;
   /** Weight storage (docs/serving.md): a format spec, e.g. 'int4:g=128', 'awq', 'mxfp4'. */
@@ -276,6 +281,8 @@ export function resolveWorkload(input: WorkloadInput, model: ModelPreset): Resol
       recompute: input.recompute ?? 'none',
       scope: input.scope ?? 'model',
       accounting,
+      ...(input.impl !== undefined ? {impl: input.impl} : {}),
+      ...(input.dropout !== undefined && input.dropout > 0 ? {dropout: input.dropout} : {}),
     },
   };
 }
@@ -294,6 +301,15 @@ export function resolveSeqs(text: string | undefined, model: ModelPreset): SeqIn
     return {values: [n], spec: `default (${model.id})`};
   }
   const modality = parseModality(text.trim());
+  // A model with a class token reads one token more than its patches (ViT-B/16: 196 + 1 = 197).
+  if (modality?.modality === 'image' && model.vision?.classToken && !/\+\s*cls\s*$/i.test(text)) {
+    const withCls = parseModality(`${text.trim()}+cls`) ?? modality;
+    return {
+      values: [withCls.tokens],
+      spec: text,
+      formula: `${withCls.formula} (${model.id} has a class token)`,
+    };
+  }
   return {values: parseSeqList(text, 'seq'), spec: text, ...(modality ? {formula: modality.formula} : {})};
 }
 

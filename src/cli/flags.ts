@@ -161,6 +161,17 @@ export const hardwareFlags = {
     description: 'Calibration profile file (default: the one `attncap calibrate` wrote).',
     helpGroup: 'HARDWARE',
   }),
+  impl: Flags.string({
+    description:
+      'Attention kernel implementation (docs/calibration-presets.md): eager for materialised attention; sdpa, fa1, fa2, fa3, cudnn, triton for fused (default per device: fa3 on Hopper, fa2 on Ampere/Ada/Blackwell, fa1 on Turing).',
+    options: ['eager', 'sdpa', 'fa1', 'fa2', 'fa3', 'cudnn', 'triton'],
+    helpGroup: 'HARDWARE',
+  }),
+  dropout: Flags.string({
+    description:
+      'Attention dropout probability, on in this run in any mode (a forward-only benchmark of a module in train mode): materialised attention adds its dropout pass and mask.',
+    helpGroup: 'WORKLOAD',
+  }),
 };
 
 export const contextFlag = {

@@ -43,6 +43,8 @@ export interface ScenarioFlags {
   'embedding-weights'?: string;
   'kv-block'?: string;
   'memory-utilization'?: string;
+  impl?: string;
+  dropout?: string;
 }
 
 type Mutable<T> = {-readonly [K in keyof T]: T[K]};
@@ -93,6 +95,8 @@ export function scenarioFromFlags(flags: ScenarioFlags): Scenario {
   if (flags['embedding-weights'] !== undefined) s.embeddingWeights = flags['embedding-weights'];
   if (flags['kv-block'] !== undefined) s.kvBlock = flags['kv-block'];
   if (flags['memory-utilization'] !== undefined) s.memoryUtilization = flags['memory-utilization'];
+  if (flags.impl !== undefined) s.impl = flags.impl as Scenario['impl'];
+  if (flags.dropout !== undefined) s.dropout = flags.dropout;
   return s;
 }
 

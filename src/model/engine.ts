@@ -36,6 +36,13 @@ export interface ScopedComponent extends Totals {
   layers: number;
   /** Passes over the forward work: 1, or 1 + backward (+ recomputation) in training. */
   passes: number;
+  /** Of `passes`, those of the backward (its backward factor in training; 0 otherwise). */
+  backwardPasses: number;
+  /** Tiled kernels: CTAs per launch and key-block steps per launch (0 otherwise). */
+  tiles: number;
+  tileSteps: number;
+  /** Computed pairs / useful pairs of a tiled kernel (≥ 1: whole blocks on a causal diagonal). */
+  blockWork: number;
   savedBytes: number;
   transientBytes: number;
 }
@@ -64,6 +71,7 @@ export interface Evaluation {
 const CORE_PASS_NAMES = new Set([
   'scores',
   'softmax',
+  'causal-mask',
   'weighted-sum',
   'attention',
   'backward-dot-do-o',
@@ -95,6 +103,10 @@ function scoped(c: LayerComponent, group: string, layers: number, w: Workload): 
     group,
     layers,
     passes: p,
+    backwardPasses: p > 1 ? c.backwardFactor : 0,
+    tiles: c.cost.tiles,
+    tileSteps: c.cost.tileSteps,
+    blockWork: c.cost.computedPairs > 0 && c.cost.pairs > 0 ? c.cost.computedPairs / c.cost.pairs : 1,
     macs,
     matmulFlops,
     vectorFlops,

@@ -6,7 +6,7 @@
  * η = 1 and no launch overhead: the physical floor. Williams, Waterman & Patterson 2009,
  * "Roofline: an insightful visual performance model" (CACM 52(4)).
  */
-import type {DeviceRates} from '../schema/profile.js';
+import type {DeviceRates, FamilyRates} from '../schema/profile.js';
 import type {KernelFamily} from './types.js';
 import {KERNEL_FAMILIES} from './types.js';
 
@@ -20,6 +20,32 @@ export interface TimedWork {
   readBytes: number;
   writeBytes: number;
   launches: number;
+  /** Passes over the forward work and, of them, the backward's (training); default 1 and 0. */
+  passes?: number;
+  backwardPasses?: number;
+  /** Tiled kernels: CTAs and key-block steps per launch, computed / useful pairs (see ComponentCost). */
+  tiles?: number;
+  tileSteps?: number;
+  blockWork?: number;
+}
+
+/**
+ * How much longer a tiled kernel's arithmetic takes than its useful FLOPs at the family rate
+ * (docs/calibration-presets.md "Kernel time model"):
+ * - whole blocks on a causal diagonal (`blockWork` ≥ 1);
+ * - a fixed prologue/epilogue per tile worth `tileOverheadSteps` key-block steps (loading Q,
+ *   the final rescale and the write of O): (steps + tiles·c₀) / steps;
+ * - wave quantisation: tiles run in waves of `slots` (one CTA per SM); a partly filled last wave
+ *   costs a whole tile time, so the arithmetic runs at tiles / (⌈tiles / slots⌉·slots) of the rate.
+ */
+export function tileFactor(c: TimedWork, r: FamilyRates): number {
+  const tiles = c.tiles ?? 0;
+  if (tiles <= 0) return 1;
+  const steps = c.tileSteps ?? 0;
+  const overhead = steps > 0 ? (steps + tiles * (r.tileOverheadSteps ?? 0)) / steps : 1;
+  const slots = r.slots ?? 0;
+  const waves = slots > 0 ? tiles / (Math.ceil(tiles / slots) * slots) : 1;
+  return ((c.blockWork ?? 1) * overhead) / waves;
 }
 
 export interface ComponentTime {
@@ -38,13 +64,27 @@ export function componentSeconds(c: TimedWork, rates: DeviceRates, flopsPerMac: 
   const r = rates[c.kernel];
   const matmulFlops = c.macs * flopsPerMac;
   const bytes = c.readBytes + c.writeBytes;
-  const computeSeconds = matmulFlops / r.matrixFlopsPerSec;
-  const vectorSeconds = c.vectorFlops / r.vectorFlopsPerSec;
+  // Forward and backward passes at their own matrix rates (FA2 Fig. 4 vs Fig. 5: the backward
+  // kernel runs fewer FLOP/s than the forward).
+  const passes = c.passes ?? 1;
+  const backward = passes > 0 ? (c.backwardPasses ?? 0) / passes : 0;
+  const matrixSeconds =
+    backward > 0 && r.backwardMatrixFlopsPerSec !== undefined
+      ? matmulFlops * ((1 - backward) / r.matrixFlopsPerSec + backward / r.backwardMatrixFlopsPerSec)
+      : matmulFlops / r.matrixFlopsPerSec;
+  const tile = tileFactor(c, r);
+  const computeSeconds = matrixSeconds * tile;
+  const vectorSeconds = (c.vectorFlops / r.vectorFlopsPerSec) * tile;
   const memorySeconds = bytes / r.bytesPerSec;
   const launchSeconds = c.launches * r.launchSeconds;
   let bound: Bound = 'compute';
   let top = computeSeconds;
-  if (vectorSeconds > top) {
+  if (r.overlapsSoftmax === false) {
+    // A warp runs its softmax (exp on the special-function units) between its two matrix
+    // products: the two add up (FA3 paper §3.1; only FA3's ping-pong scheduling overlaps them).
+    top = computeSeconds + vectorSeconds;
+    if (vectorSeconds > computeSeconds) bound = 'vector';
+  } else if (vectorSeconds > top) {
     bound = 'vector';
     top = vectorSeconds;
   }
@@ -53,8 +93,12 @@ export function componentSeconds(c: TimedWork, rates: DeviceRates, flopsPerMac: 
     top = memorySeconds;
   }
   if (launchSeconds > top) bound = 'launch';
+  // The host dispatches calls asynchronously: a kernel whose device time is shorter than the
+  // host's time per call waits on the host instead (CPU-bound at small sizes).
+  const hostSeconds = c.launches * (r.hostSeconds ?? 0);
+  if (hostSeconds > top + launchSeconds) bound = 'launch';
   return {
-    seconds: top + launchSeconds,
+    seconds: Math.max(top + launchSeconds, hostSeconds),
     bound,
     intensity: bytes > 0 ? (matmulFlops + c.vectorFlops) / bytes : 0,
     computeSeconds,

@@ -71,6 +71,8 @@ export interface AttentionInput {
   kvBytes: number;
   /** Forward pass of a training step: report activations saved for backward. */
   training: boolean;
+  /** `--dropout p`: attention dropout on in this run, whatever the mode (0 or absent: off). */
+  dropout?: number;
   accounting: Accounting;
 }
 
@@ -100,6 +102,18 @@ export interface ComponentCost {
    * nor replayed by recomputation — e.g. FlashAttention-2's pre- and post-processing kernels.
    */
   backwardOnly: boolean;
+  /**
+   * Tiled kernels only (0 otherwise): thread blocks (CTAs) one launch runs, for wave quantisation
+   * over the device's SMs (docs/calibration-presets.md "Kernel time model").
+   */
+  tiles: number;
+  /** Inner-loop steps (key blocks) summed over the tiles of one launch; 0 when not tiled. */
+  tileSteps: number;
+  /**
+   * Query–key pairs the kernel computes, all heads: `pairs` rounded up to whole blocks along a
+   * causal diagonal (a block straddling it is computed in full, then masked); 0 = `pairs`.
+   */
+  computedPairs: number;
 }
 
 /** The numeric fields of a ComponentCost (all but its name, kernel and backwardOnly flag). */
@@ -183,6 +197,9 @@ export function component(
     pairs: fields.pairs ?? 0,
     launches: fields.launches ?? 1,
     backwardOnly: fields.backwardOnly ?? false,
+    tiles: fields.tiles ?? 0,
+    tileSteps: fields.tileSteps ?? 0,
+    computedPairs: fields.computedPairs ?? 0,
   };
 }
 

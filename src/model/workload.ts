@@ -1,5 +1,6 @@
 /** The resolved workload every model evaluation takes (SPEC §2.1 "Workload", §4.3). */
 import type {Dtype} from '../schema/presets.js';
+import type {Impl} from './impl.js';
 import type {Accounting, Mode} from './types.js';
 
 export type Recompute = 'none' | 'selective' | 'full';
@@ -27,6 +28,13 @@ export interface Workload {
   recompute: Recompute;
   scope: Scope;
   accounting: Accounting;
+  /** `--impl`: the attention kernel implementation; undefined = each device's default. */
+  impl?: Impl;
+  /**
+   * `--dropout p`: attention dropout is on in this run (a module in train mode), forward-only
+   * runs included; undefined or 0 = off (variant `dropout=` parameters then apply in training).
+   */
+  dropout?: number;
 }
 
 /**
@@ -49,5 +57,7 @@ export function atSeq(base: Omit<Workload, 'seq'>, seq: number, batch: number = 
     recompute: base.recompute,
     scope: base.scope,
     accounting: base.accounting,
+    impl: base.impl,
+    dropout: base.dropout,
   };
 }

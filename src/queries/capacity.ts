@@ -9,7 +9,7 @@ import {echoModel, echoVariant, echoWorkload} from '../inputs.js';
 import {getArchitecture} from '../model/architectures/index.js';
 import {cachedVariant} from '../model/architectures/shared.js';
 import {type Evaluation, evaluate, type ScopedComponent} from '../model/engine.js';
-import {type MemoryBreakdown, memoryOf} from '../model/memory.js';
+import {attentionShape, type MemoryBreakdown, memoryOf} from '../model/memory.js';
 import {planCostGroups} from '../model/plan.js';
 import {type Bound, componentSeconds} from '../model/roofline.js';
 import type {ResolvedVariant} from '../model/types.js';
@@ -161,7 +161,13 @@ export function memoryAt(
   variant: ResolvedVariant | undefined,
   hw: ResolvedHardware,
 ): MemoryBreakdown {
-  return memoryOf(evaluate(model, w, variant, {scoped: false}), w, hw, keepsCache(model, w));
+  return memoryOf(
+    evaluate(model, w, variant, {scoped: false}),
+    w,
+    hw,
+    keepsCache(model, w),
+    attentionShape(model),
+  );
 }
 
 /** Tokens produced or consumed per second: decode makes one token per sequence per step. */
@@ -247,7 +253,7 @@ export function pointAt(
   const evaluation = evaluate(model, w, variant);
   return {
     evaluation,
-    memory: memoryOf(evaluation, w, hw, keepsCache(model, w)),
+    memory: memoryOf(evaluation, w, hw, keepsCache(model, w), attentionShape(model)),
     latency: latencyOf(evaluation, w, hw),
   };
 }
@@ -256,6 +262,7 @@ export function pointAt(
 export function dominantTerm(p: {evaluation: Evaluation; memory: MemoryBreakdown}): string {
   const m = p.memory;
   const terms: [string, number][] = [
+    ['Q, K, V, O', m.tensorsBytes],
     ['weights', m.weightsBytes],
     ['gradients', m.gradientBytes],
     ['optimizer states', m.optimizerBytes],

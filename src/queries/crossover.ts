@@ -11,7 +11,7 @@ import {echoHardware, type ResolvedHardware} from '../hardware.js';
 import {echoModel, echoWorkload} from '../inputs.js';
 import {getArchitecture, listArchitectures} from '../model/architectures/index.js';
 import {evaluate} from '../model/engine.js';
-import {memoryOf} from '../model/memory.js';
+import {attentionShape, memoryOf} from '../model/memory.js';
 import {crossings} from '../model/solvers.js';
 import type {ResolvedVariant} from '../model/types.js';
 import {getVariant, resolveVariant, VARIANT_IDS} from '../model/variants/index.js';
@@ -141,7 +141,13 @@ function side(
       label,
       cost: n => {
         const w = atSeq(base, n);
-        return memoryOf(evaluate(m, w, variant, {scoped: false}), w, NO_RESERVE, keepsCache(m, w)).totalBytes;
+        return memoryOf(
+          evaluate(m, w, variant, {scoped: false}),
+          w,
+          NO_RESERVE,
+          keepsCache(m, w),
+          attentionShape(m),
+        ).totalBytes;
       },
     };
   }

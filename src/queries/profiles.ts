@@ -8,7 +8,7 @@
  */
 import type {ResolvedHardware} from '../hardware.js';
 import {type BreakdownRow, breakdown, type Evaluation, evaluate} from '../model/engine.js';
-import {type MemoryBreakdown, memoryOf, reserveBytes} from '../model/memory.js';
+import {attentionShape, type MemoryBreakdown, memoryOf, reserveBytes} from '../model/memory.js';
 import {
   textbookAttentionCore,
   textbookAttentionSeconds,
@@ -163,7 +163,7 @@ function detailedPoint(
   hw: ResolvedHardware,
 ): ProfilePoint & {evaluation: Evaluation} {
   const evaluation = evaluate(model, w, variant);
-  const memory = memoryOf(evaluation, w, hw, keepsCache(model, w));
+  const memory = memoryOf(evaluation, w, hw, keepsCache(model, w), attentionShape(model));
   return {
     evaluation,
     memory,
@@ -185,8 +185,15 @@ export const detailedProfile: AccountingProfile = {
   },
   seconds: (model, w, variant, hw) => secondsOf(evaluate(model, w, variant), w, hw),
   demandBytes: (model, w, variant) =>
-    memoryOf(evaluate(model, w, variant, {scoped: false}), w, NO_RESERVE, keepsCache(model, w)).totalBytes,
-  usableBytes: hw => hw.capacityBytes - reserveBytes(hw),
+    memoryOf(
+      evaluate(model, w, variant, {scoped: false}),
+      w,
+      NO_RESERVE,
+      keepsCache(model, w),
+      attentionShape(model),
+    ).totalBytes,
+  // A reserve above the capacity (--usable 0) leaves nothing, not a negative amount.
+  usableBytes: hw => Math.max(0, hw.capacityBytes - reserveBytes(hw)),
   crossoverFlops: (model, w, variant) => evaluate(model, w, variant).totals.flops,
 };
 
@@ -219,6 +226,7 @@ export function textbookMemory(
   const reserve = capacityBytes - textbookUsableBytes(hw.memoryMarketedGB);
   const totalBytes = attention + reserve;
   return {
+    tensorsBytes: 0,
     weightsBytes: 0,
     gradientBytes: 0,
     optimizerBytes: 0,

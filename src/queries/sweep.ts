@@ -7,7 +7,7 @@
 import {checkBudget, SWEEP_MAX_POINTS, SWEEP_POINTS_CEILING} from '../budget.js';
 import {InvalidInputError} from '../errors.js';
 import {evaluate} from '../model/engine.js';
-import {memoryOf} from '../model/memory.js';
+import {attentionShape, memoryOf} from '../model/memory.js';
 import {atSeq, type Workload} from '../model/workload.js';
 import {asField, type ResolvedScenario, scenarioSeqs} from '../scenario/resolve.js';
 import {uniqueWarnings, type Warning, warning} from '../scenario/warnings.js';
@@ -165,7 +165,7 @@ export function runSweep(ctx: ResolvedScenario, opts: SweepOptions = {}): SweepQ
           else if (metric === 'bytes') values[i] = e.totals.hbmBytes;
           // The model's demand: the peak without the device's reserve, so that series compare across devices.
           else if (metric === 'memory')
-            values[i] = memoryOf(e, w, NO_RESERVE, keepsCache(model, w)).totalBytes;
+            values[i] = memoryOf(e, w, NO_RESERVE, keepsCache(model, w), attentionShape(model)).totalBytes;
           else if (hw) values[i] = secondsOf(e, w, hw);
         }
         if (hw && fits && memoryBytes && usableBytes !== undefined) {

@@ -222,6 +222,11 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
           causal: s.causal,
           recompute: s.recompute,
           scope: s.scope,
+          impl: s.impl,
+          dropout:
+            s.dropout === undefined
+              ? undefined
+              : attempt('dropout', () => parseFraction(String(s.dropout), 'dropout')),
           profile: profileId,
           accounting,
         },
@@ -299,6 +304,7 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
           : attempt('whatIf.memory', () => parseBytes(String(w.memory), 'memory')),
       memoryReserveFraction: reserveOf(s, attempt),
       profilePath: s.calibrationProfile,
+      impl: s.impl,
     };
     if (typeof s.hardware === 'object' && !Array.isArray(s.hardware)) {
       const inline = attempt('hardware', () =>
@@ -319,7 +325,9 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
             ? 'hardwareFile'
             : error.path[0] === 'profile'
               ? 'calibrationProfile'
-              : 'hardware';
+              : error.path[0] === 'impl'
+                ? 'impl'
+                : 'hardware';
         problems.push({
           path: [field],
           message: origin.kind === 'flags' ? error.message : fieldMessage(error.message),

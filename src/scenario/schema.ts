@@ -8,6 +8,7 @@
  * spellings. docs/scenarios.md describes every field.
  */
 import {z} from 'zod';
+import {IMPLS} from '../model/impl.js';
 import {dtypeSchema, hardwarePresetSchema, modelPresetSchema} from '../schema/presets.js';
 
 const positiveInt = z.number().int().positive();
@@ -131,6 +132,18 @@ export const scenarioFields = {
     .optional()
     .describe('Accounting profile (docs/assumptions.md; default detailed).'),
   accounting: accountingSwitchesSchema.optional(),
+  impl: z
+    .enum(IMPLS)
+    .optional()
+    .describe(
+      'Attention kernel implementation (docs/calibration-presets.md): eager (materialised), or sdpa, fa1, fa2, fa3, cudnn, triton (fused). Default: per device.',
+    ),
+  dropout: z
+    .union([z.number().min(0).lt(1), z.string().min(1)])
+    .optional()
+    .describe(
+      'Attention dropout probability on in this run, any mode (materialised attention adds its dropout pass and mask); default off.',
+    ),
   calibrationProfile: z
     .string()
     .min(1)

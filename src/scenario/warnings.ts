@@ -12,6 +12,7 @@ export type WarningCode =
   | 'variant-ignored'
   | 'dtype-fallback'
   | 'default-calibration'
+  | 'impl-uncalibrated'
   | 'model-import'
   | 'calibration'
   | 'kv-heads-replicated';

@@ -131,6 +131,9 @@ export const tokensRowSchema = z.looseObject({modality: z.string(), tokens: coun
 export const presetRowSchema = z.looseObject({id: z.string(), sources: z.array(z.unknown()).optional()});
 
 export const memoryBreakdownSchema = z.looseObject({
+  tensorsBytes: count
+    .optional()
+    .describe('--scope attention: Q, K, V, O of the attention core (0 in the other scopes).'),
   weightsBytes: count,
   gradientBytes: count.optional(),
   optimizerBytes: count.optional(),

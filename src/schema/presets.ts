@@ -34,6 +34,11 @@ export const hardwarePresetSchema = z.strictObject({
   id,
   name: z.string().min(1),
   vendor: z.enum(['nvidia', 'amd', 'other']),
+  computeCapability: positive
+    .optional()
+    .describe(
+      'CUDA compute capability (NVIDIA), e.g. 8.0 for A100, 9.0 for H100: which kernel implementations (--impl) can run.',
+    ),
   memoryMarketedGB: positive.describe(
     'Memory as marketed, in the vendor\'s "GB" (e.g. 80 for an 80 GB A100).',
   ),

@@ -6,6 +6,7 @@
  * Units: rates in FLOP/s and bytes/s, times in seconds, errors in percent (4.2 = 4.2 %).
  */
 import {z} from 'zod';
+import {IMPL_DEFS, IMPLS, type Impl, type ImplChoice} from '../model/impl.js';
 import {KERNEL_FAMILIES, type KernelFamily} from '../model/types.js';
 
 export const PROFILE_SCHEMA_VERSION = 1;
@@ -50,6 +51,41 @@ export const familyEfficiencySchema = z.strictObject({
   r2: z.number().lte(1).optional().describe('Goodness of fit (R² of log time) when fitted on this device.'),
 });
 export type FamilyEfficiency = z.infer<typeof familyEfficiencySchema>;
+
+/**
+ * One kernel implementation's efficiencies on this device (docs/calibration-presets.md "Kernel time
+ * model"): they replace its family's when that implementation runs.
+ */
+export const implementationEfficiencySchema = z.strictObject({
+  matrixEfficiency: efficiency.describe('Forward matrix throughput / the dtype peak.'),
+  backwardMatrixEfficiency: efficiency
+    .optional()
+    .describe('Backward matrix throughput / the dtype peak; omitted = the forward efficiency.'),
+  vectorEfficiency: efficiency.optional().describe("Omitted: the family's (the exp-limited softmax)."),
+  memoryEfficiency: efficiency,
+  launchSeconds: nonNegative.describe('Fixed overhead per kernel launch.'),
+  hostSeconds: nonNegative
+    .default(0)
+    .describe(
+      'Host-side time per kernel call (Python, framework dispatch, launch): it overlaps the asynchronous GPU work, so a call takes at least this long.',
+    ),
+  tileOverheadSteps: nonNegative
+    .default(0)
+    .describe(
+      "Per-tile prologue/epilogue (load Q, rescale and write O) in units of one key-block step of the tile's inner loop.",
+    ),
+  source: z.string().min(1),
+  fit: z
+    .strictObject({
+      rows: z.string().min(1).describe('The published rows it was fitted to.'),
+      points: z.number().int().nonnegative(),
+      medianAbsPctError: nonNegative,
+      maxAbsPctError: nonNegative,
+    })
+    .optional()
+    .describe('Fitted error on its source rows (npm run fidelity).'),
+});
+export type ImplementationEfficiency = z.infer<typeof implementationEfficiencySchema>;
 
 export const transferSchema = z.strictObject({
   bytesPerSec: positive.describe('Host↔device copy throughput of kernel arguments and results.'),
@@ -116,6 +152,10 @@ export const profileSchema = z
       .optional()
       .describe('Device: fitted from the micro-benchmarks. Preset: omitted → the datasheet peaks.'),
     families: z.record(kernelFamilySchema, familyEfficiencySchema),
+    implementations: z
+      .partialRecord(z.enum(IMPLS), implementationEfficiencySchema)
+      .optional()
+      .describe("Per kernel implementation (--impl); one that is absent runs at its family's efficiencies."),
     transfer: transferSchema.optional(),
     samples: z.array(sampleSchema).optional(),
     validation: validationSchema.optional(),
@@ -143,18 +183,32 @@ export type Profile = z.infer<typeof profileSchema>;
 export type ProfileInput = z.input<typeof profileSchema>;
 
 /** Effective throughputs per kernel family, as the roofline consumes them. */
-export type DeviceRates = Record<
-  KernelFamily,
-  {matrixFlopsPerSec: number; vectorFlopsPerSec: number; bytesPerSec: number; launchSeconds: number}
->;
+export interface FamilyRates {
+  matrixFlopsPerSec: number;
+  vectorFlopsPerSec: number;
+  bytesPerSec: number;
+  launchSeconds: number;
+  /** Backward matrix rate; omitted = matrixFlopsPerSec. */
+  backwardMatrixFlopsPerSec?: number;
+  /** Host time per launch; overlaps the device work (a component takes max(device, host)). */
+  hostSeconds?: number;
+  /** Per-tile fixed work, in key-block steps (tiled kernels). */
+  tileOverheadSteps?: number;
+  /** Softmax overlapped with the matrix products (max) or serial with them (sum); default overlapped. */
+  overlapsSoftmax?: boolean;
+  /** Thread blocks that run at once (SMs): tiled kernels are quantised into waves of this many. */
+  slots?: number;
+}
+export type DeviceRates = Record<KernelFamily, FamilyRates>;
 
 /**
  * Effective rates = peak × efficiency, per family. `peaks` is the profile's own (device) or the
  * hardware preset's datasheet figures for the dtype in use (preset).
  */
 export function ratesFromProfile(
-  profile: Pick<Profile, 'families'>,
+  profile: Pick<Profile, 'families' | 'implementations'>,
   peaks: {matrix: number; vector: number; bandwidth: number},
+  device: {impls?: ImplChoice; slots?: number} = {},
 ): DeviceRates {
   const rates = {} as DeviceRates;
   for (const family of KERNEL_FAMILIES) {
@@ -164,6 +218,22 @@ export function ratesFromProfile(
       vectorFlopsPerSec: peaks.vector * f.vectorEfficiency,
       bytesPerSec: peaks.bandwidth * f.memoryEfficiency,
       launchSeconds: f.launchSeconds,
+      ...(device.slots !== undefined ? {slots: device.slots} : {}),
+    };
+  }
+  for (const [family, impl] of Object.entries(device.impls ?? {}) as [KernelFamily, Impl][]) {
+    const e = profile.implementations?.[impl];
+    if (!e) continue;
+    rates[family] = {
+      matrixFlopsPerSec: peaks.matrix * e.matrixEfficiency,
+      backwardMatrixFlopsPerSec: peaks.matrix * (e.backwardMatrixEfficiency ?? e.matrixEfficiency),
+      vectorFlopsPerSec: peaks.vector * (e.vectorEfficiency ?? profile.families[family].vectorEfficiency),
+      bytesPerSec: peaks.bandwidth * e.memoryEfficiency,
+      launchSeconds: e.launchSeconds,
+      hostSeconds: e.hostSeconds,
+      tileOverheadSteps: e.tileOverheadSteps,
+      overlapsSoftmax: IMPL_DEFS[impl].overlapsSoftmax,
+      ...(device.slots !== undefined ? {slots: device.slots} : {}),
     };
   }
   return rates;

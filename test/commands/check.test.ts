@@ -119,14 +119,14 @@ test('unknown preset --json: exit 2, INVALID_INPUT naming the check', t => {
   );
 });
 
-test('seq image:1024x1024/16 behaves like seq 4096', t => {
+test('seq image:1024x1024/16 behaves like seq 4097 (ViT-B/16 adds its class token)', t => {
   const {code, json} = runJson<CheckEnvelope>(['check', `${F}/image.json`]);
   t.is(code, 0);
   t.deepEqual(
     json.inputs.checks.map(c => [c.seq, c.seqSpec]),
     [
-      [4096, 'image:1024x1024/16'],
-      [4096, '4096'],
+      [4097, 'image:1024x1024/16'],
+      [4097, '4097'],
     ],
   );
   t.deepEqual(json.results[0]!.expectations, json.results[1]!.expectations);

@@ -40,10 +40,11 @@ test('scope: attention core, one layer, whole model', t => {
   t.is(attention.totals.macs, CORE_MACS);
   t.deepEqual(
     attention.components.map(c => c.name),
-    ['scores', 'softmax', 'weighted-sum'],
+    ['scores', 'causal-mask', 'softmax', 'weighted-sum'],
   );
-  // Softmax: 5 vector FLOPs per score, 12·1024² scores.
-  t.is(attention.totals.vectorFlops, 5 * 12 * 1024 * 1024);
+  // Softmax: 5 vector FLOPs per score, 12·1024² scores; GPT-2 is causal, so eager attention also
+  // runs its mask pass (1 select per score).
+  t.is(attention.totals.vectorFlops, (5 + 1) * 12 * 1024 * 1024);
   t.is(attention.totals.matmulFlops, 2 * CORE_MACS);
   t.is(attention.totals.flops, attention.totals.matmulFlops + attention.totals.vectorFlops);
 

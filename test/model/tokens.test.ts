@@ -1,7 +1,9 @@
 import test from 'ava';
 import fc from 'fast-check';
 import {InvalidInputError} from '../../src/errors.js';
+import {resolveSeqs} from '../../src/inputs.js';
 import {audioTokens, imageTokens, parseModality, textTokens, videoTokens} from '../../src/model/tokens.js';
+import {loadModel} from '../../src/presets/load.js';
 
 test('image: 1024×1024 with 16×16 patches is 4096 tokens (SPEC §6)', t => {
   // ⌊1024/16⌋ = 64 per side; 64·64 = 4096
@@ -232,4 +234,17 @@ test('property: the shorthand agrees with the functions', t => {
     ),
   );
   t.pass();
+});
+
+test('--seq image: counts the class token of a model that has one (ViT-B/16: 196 patches + 1 = 197)', t => {
+  const vit = loadModel('vit-b-16');
+  t.deepEqual(resolveSeqs('image:224x224/16', vit).values, [197]);
+  t.regex(
+    resolveSeqs('image:224x224/16', vit).formula ?? '',
+    /14·14 \+ 1 = 197 \(vit-b-16 has a class token\)/,
+  );
+  // An explicit +cls is not counted twice; a model without a class token counts patches only.
+  t.deepEqual(resolveSeqs('image:224x224/16+cls', vit).values, [197]);
+  t.deepEqual(resolveSeqs('image:224x224/16', loadModel('swin-t')).values, [196]);
+  t.deepEqual(resolveSeqs('image:224x224/16', loadModel('gpt2-small')).values, [196]);
 });

@@ -85,10 +85,10 @@ test('margin is non-negative exactly when an expectation passes (fixtures)', asy
   }
 });
 
-test('seq image:1024x1024/16 evaluates exactly like seq 4096', async t => {
+test('seq image:1024x1024/16 evaluates exactly like seq 4097 (ViT-B/16 adds its class token)', async t => {
   const checks = await loadCapacityFile(fixture('image.json'));
-  t.is(checks[0]!.seq, 4096); // ⌊1024/16⌋² = 64² = 4096
-  t.is(checks[0]!.seqFormula, '⌊1024/16⌋·⌊1024/16⌋ = 64·64 = 4096');
+  t.is(checks[0]!.seq, 4097); // ⌊1024/16⌋² = 64² = 4096 patches + [CLS]
+  t.is(checks[0]!.seqFormula, '⌊1024/16⌋·⌊1024/16⌋ + 1 = 64·64 + 1 = 4097 (vit-b-16 has a class token)');
   const [image, plain] = checks.map(evaluateCheck);
   t.deepEqual(image!.expectations, plain!.expectations);
   t.is(image!.expectations.length, 3); // fits, maxLatency, minTokensPerSec from defaults.expect

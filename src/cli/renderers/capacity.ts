@@ -37,6 +37,17 @@ function headline(
   return opts.format === 'table' ? [modelHeadline({model: q.ctx.model, inputs: q.inputs}, ctx), ''] : [];
 }
 
+/** Which implementation each device's attention kernels are costed as (`--impl`). */
+function kernelsLine(hardware: MaxSeqQuery['ctx']['hardware']): string {
+  const parts = hardware
+    .filter(h => h.impls !== undefined)
+    .map(
+      h =>
+        `${h.id} ${h.impls?.['attention-fused']} (fused), ${h.impls?.['attention-materialized']} (materialised)`,
+    );
+  return parts.length > 0 ? `kernels: ${parts.join('; ')}` : 'kernels: as calibrated on this machine';
+}
+
 export function maxSeqAnswer(r: MaxSeqRow): string {
   if (r.binding === 'unbounded') return '> 2^40';
   if (!r.fits) return 'none fits';
@@ -126,6 +137,8 @@ export function renderMemory(q: MemoryQuery, opts: RenderOptions, ctx: RenderCon
   const train = q.rows.some(
     r => r.memory.gradientBytes + r.memory.optimizerBytes + r.memory.activationBytes > 0,
   );
+  // The attention scope shows the core's Q, K, V, O where the other scopes show weights.
+  const core = q.rows.some(r => r.memory.tensorsBytes > 0);
   out.push(
     formatTable(
       {
@@ -133,7 +146,7 @@ export function renderMemory(q: MemoryQuery, opts: RenderOptions, ctx: RenderCon
           'variant',
           'n',
           'hardware',
-          'weights',
+          core ? 'Q,K,V,O' : 'weights',
           ...(train ? ['gradients', 'optimizer', 'activations'] : []),
           {label: 'KV cache', csv: 'kv_cache_bytes'},
           {label: 'transient', priority: -1},
@@ -163,7 +176,7 @@ export function renderMemory(q: MemoryQuery, opts: RenderOptions, ctx: RenderCon
             r.variantLabel,
             tokensCell(r.seq),
             r.hardware,
-            b(m.weightsBytes),
+            b(core ? m.tensorsBytes : m.weightsBytes),
             ...(train ? [b(m.gradientBytes), b(m.optimizerBytes), b(m.activationBytes)] : []),
             b(m.kvCacheBytes),
             b(m.transientBytes),
@@ -215,6 +228,7 @@ export function renderLatency(
   ctx: RenderContext,
 ): string {
   const out = headline(q, opts, ctx);
+  if (opts.format === 'table') out.push(kernelsLine(q.ctx.hardware), '');
   out.push(
     formatTable(
       {

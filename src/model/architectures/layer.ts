@@ -120,6 +120,7 @@ export function attentionBlock(
     bytes: w.bytes,
     kvBytes: w.kvBytes,
     training: w.mode === 'train',
+    dropout: w.dropout ?? 0,
     accounting: w.accounting,
   };
   for (const cost of variant.def.cost(input, variant.params)) {

@@ -82,6 +82,7 @@ export function fusedAttention(
   pairsPerHead: number,
   keyRows: number,
   kernel: KernelFamily,
+  tiling?: KernelTiling,
 ): ComponentCost {
   const {batch: b, heads: h, kvHeads: hkv, headDim: dh, valueDim: dv, queries: n, bytes: s} = input;
   const scores = b * h * pairsPerHead;
@@ -94,7 +95,51 @@ export function fusedAttention(
     writeBytes: b * h * n * dv * s + lse,
     savedBytes: input.training ? lse : 0,
     pairs: scores,
+    ...(tiling
+      ? {tiles: tiling.tiles, tileSteps: tiling.tileSteps, computedPairs: tiling.computedPairs}
+      : {}),
   });
+}
+
+/** The grid of a tiled attention kernel (ComponentCost.tiles, tileSteps, computedPairs). */
+export interface KernelTiling {
+  tiles: number;
+  tileSteps: number;
+  computedPairs: number;
+}
+
+/**
+ * Key-block width B_c of FA2's forward tiles by head dim: the tile's K and V blocks
+ * (2·B_c·d_h·s bytes) share the SM's shared memory with the Q tile, so B_c shrinks as d_h grows —
+ * 128 up to d_h = 64, 64 at 128, 32 at 256 (flash_fwd_launch_template.h, run_mha_fwd_hdim*).
+ */
+export function keyBlock(headDim: number): number {
+  return Math.max(32, Math.min(128, 2 ** Math.floor(Math.log2(8192 / headDim))));
+}
+
+/**
+ * Tiles of one query head's B_r query rows that run in the same wave and share each K/V block
+ * through L2: FA2 orders its grid query-block first (dim3 grid(num_m_block, b, h)), so a wave of
+ * ≥ 64 CTAs (every datacenter GPU has ≥ 80 SMs) holds up to 64 tiles of one head. A documented
+ * assumption (docs/calibration-presets.md "Kernel time model").
+ */
+export const L2_SHARED_TILES = 64;
+
+/**
+ * The grid of the flash forward kernel: b·h·⌈n/B_r⌉ tiles; each steps over the key blocks it can
+ * see (non-causal ⌈m/B_c⌉; causal up to its last row) and computes min(B_r, n) rows per block.
+ */
+export function flashTiling(input: AttentionInput, block: number, causal: boolean): KernelTiling {
+  const {batch: b, heads: h, queries: n} = input;
+  const perHead = Math.ceil(n / block);
+  const keyRows = tiledKeyRows(input, block, causal);
+  const bc = keyBlock(input.headDim);
+  const steps = causal ? Math.ceil(keyRows / bc) : perHead * Math.ceil(input.keys / bc);
+  return {
+    tiles: b * h * perHead,
+    tileSteps: b * h * steps,
+    computedPairs: b * h * Math.min(block, n) * keyRows,
+  };
 }
 
 /** Bytes per element of FA2's dQ accumulator (fp32: dQ is summed over key blocks by atomic adds). */
@@ -154,8 +199,19 @@ export const flashVariant: VariantDef<FlashParams> = {
     const causal = input.causal && !input.accounting.countMasked;
     const {queries: n, keys: m, queryOffset: offset} = input;
     const pairs = causal ? causalPairs(n, m, offset) : fullPairs(n, m);
-    const keyRows = groupedKeyRows(input, params.block, positions => tiledKeyRows(input, positions, causal));
-    const main = fusedAttention(input, pairs, keyRows, 'attention-fused');
+    // K/V blocks are re-read once per query tile (FA2 Algorithm 1), but the tiles of one head that
+    // run in the same wave share them through L2: DRAM sees one read per L2_SHARED_TILES tiles,
+    // and never less than one read of the keys the head can see (max of two monotone terms).
+    const keyRows =
+      groupedKeyRows(input, params.block, positions => tiledKeyRows(input, positions, causal)) /
+      L2_SHARED_TILES;
+    const main = fusedAttention(
+      input,
+      pairs,
+      Math.max(keyRows, causal ? Math.min(offset + n, m) : m),
+      'attention-fused',
+      flashTiling(input, params.block, causal),
+    );
     return input.training ? [main, ...fusedBackwardKernels(input)] : [main];
   },
   cacheBytes: input => kvCacheBytes(input, input.keys),

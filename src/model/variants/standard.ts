@@ -61,16 +61,19 @@ export function materializedPasses(
       savedBytes: input.training ? scoreBytes : 0,
     }),
   ];
-  const dropped = input.training && dropout > 0;
+  // A variant's dropout parameter acts in training (inference runs the module in eval mode);
+  // `--dropout p` says dropout is on in this run, forward-only benchmarks included.
+  const dropped = (input.training && dropout > 0) || (input.dropout ?? 0) > 0;
   if (dropped) {
-    // Mask (1 byte per score) and dropped probabilities (s per score), both kept for backward.
+    // Mask (1 byte per score) and dropped probabilities (s per score), written by their own
+    // pass; kept for backward in training, alive with P until the weighted sum otherwise.
     passes.push(
       component('dropout', 'elementwise', {
         vectorFlops: DROPOUT_OPS * scores,
         readBytes: scoreBytes,
         writeBytes: scoreBytes + scores,
         transientBytes: 2 * scoreBytes + scores,
-        savedBytes: scoreBytes + scores,
+        savedBytes: input.training ? scoreBytes + scores : 0,
       }),
     );
   }
@@ -83,6 +86,25 @@ export function materializedPasses(
     }),
   );
   return passes;
+}
+
+/**
+ * The causal mask of eager attention: a separate pass over the materialised scores before the
+ * softmax — `scores.masked_fill_(causal_mask, -inf)` in PyTorch (flash-attention
+ * benchmarks/benchmark_causal.py attention_pytorch; Hugging Face eager attention adds a −∞ mask
+ * tensor instead, the same traffic): reads the scores and a one-byte mask per score (broadcast
+ * over batch and heads, so read once per score), writes the scores back. This is why causal eager
+ * attention is slower than non-causal at the same n, while a fused kernel gets faster.
+ */
+export function causalMaskPass(input: AttentionInput, pairsPerHead: number): ComponentCost {
+  const scores = input.batch * input.heads * pairsPerHead;
+  const scoreBytes = scores * input.bytes;
+  return component('causal-mask', 'attention-materialized', {
+    vectorFlops: scores,
+    readBytes: scoreBytes + scores,
+    writeBytes: scoreBytes,
+    transientBytes: scoreBytes,
+  });
 }
 
 /** KV cache of `positions` keys per sequence: b·positions·h_kv·(d_h + d_v)·s_kv. */
@@ -108,7 +130,16 @@ export const standardVariant: VariantDef<StandardParams> = {
     'nothing semantic: exact attention, but the n·m score matrix is written to memory, so memory and traffic grow quadratically',
   backwardFactor: 2,
   leadingOps: (n, d) => n * n * d,
-  cost: (input, params) =>
-    materializedPasses(input, input.queries * input.keys, 'attention-materialized', params.dropout),
+  cost: (input, params) => {
+    const passes = materializedPasses(
+      input,
+      input.queries * input.keys,
+      'attention-materialized',
+      params.dropout,
+    );
+    if (input.causal && input.queries > 1)
+      passes.splice(1, 0, causalMaskPass(input, input.queries * input.keys));
+    return passes;
+  },
   cacheBytes: input => kvCacheBytes(input, input.keys),
 };

@@ -28,25 +28,36 @@ test('non-causal prefill worked example: one fused component', t => {
   t.is(c.pairs, 12_582_912); // 12·1024·1024
   t.is(c.macs, 1_610_612_736); // T·(64 + 64), the same as standard
   t.is(c.vectorFlops, 62_914_560); // 5·T
-  // Q once: 12·1024·64·2 = 1,572,864; K and V once per 128-row tile: 8 tiles · 1024 rows → R = 8192;
-  // 12·8192·(64 + 64)·2 = 25,165,824.
-  t.is(c.readBytes, 1_572_864 + 25_165_824);
+  // Q once: 12·1024·64·2 = 1,572,864; K and V once per 128-row tile: 8 tiles · 1024 rows → R = 8192,
+  // but the tiles of a head share each K/V block through L2 in groups of L2_SHARED_TILES = 64:
+  // R/64 = 128 rows, below one read of the 1024 keys, so DRAM sees 1024 rows,
+  // 12·1024·(64 + 64)·2 = 3,145,728.
+  t.is(c.readBytes, 1_572_864 + 3_145_728);
+  // The grid: 12 heads × 8 query tiles; each steps over 1024/128 = 8 key blocks (B_c = 128 at d_h 64).
+  t.is(c.tiles, 96);
+  t.is(c.tileSteps, 768);
+  t.is(c.computedPairs, 12_582_912);
   // O 12·1024·64·2 = 1,572,864 and the fp32 log-sum-exp 12·1024·4 = 49,152.
   t.is(c.writeBytes, 1_622_016);
   t.is(c.transientBytes, 0);
   t.is(c.savedBytes, 0);
 });
 
-test('causal prefill: visible pairs only, K/V re-read up to the diagonal', t => {
+test('causal prefill: visible pairs only, whole blocks up to the diagonal', t => {
   const c = only(flashVariant.cost(input({causal: true}), defaults));
   t.is(c.pairs, 6_297_600); // 12·1024·1025/2 = 12·524,800
   t.is(c.macs, 806_092_800); // 6,297,600·128
-  // Tile t reads 128·(t + 1) keys: 128·(1 + … + 8) = 4608 rows; 12·4608·128·2 = 14,155,776.
-  t.is(c.readBytes, 1_572_864 + 14_155_776);
+  // Tile t reads 128·(t + 1) keys: 128·(1 + … + 8) = 4608 rows, shared through L2 → 4608/64 = 72,
+  // never below the compulsory 1024 rows: 12·1024·128·2 = 3,145,728.
+  t.is(c.readBytes, 1_572_864 + 3_145_728);
+  // 4608/128 = 36 key-block steps per head; whole 128×128 blocks on the diagonal:
+  // 12·128·4608 = 7,077,888 computed pairs (12 % more than the visible 6,297,600).
+  t.is(c.tileSteps, 432);
+  t.is(c.computedPairs, 7_077_888);
   // Textbook accounting counts the masked pairs and reads as computed.
   const masked = only(flashVariant.cost(input({causal: true, accounting: TEXTBOOK_ACCOUNTING}), defaults));
   t.is(masked.pairs, 12_582_912);
-  t.is(masked.readBytes, 1_572_864 + 25_165_824);
+  t.is(masked.readBytes, 1_572_864 + 3_145_728);
 });
 
 test('training saves only the log-sum-exp', t => {

@@ -2,7 +2,7 @@ import test from 'ava';
 import type {AttentionInput} from '../../../src/model/types.js';
 import {TEXTBOOK_ACCOUNTING} from '../../../src/model/types.js';
 import {standardVariant} from '../../../src/model/variants/standard.js';
-import {input, total} from '../../helpers/variants.js';
+import {get, input, total} from '../../helpers/variants.js';
 
 // Worked example of docs/variants/standard.md: b = 1, n = m = 1024, h = 12, d_h = d_v = 64, s = 2.
 const decode = (m: number, over: Partial<AttentionInput> = {}) =>
@@ -44,11 +44,28 @@ test('prefill worked example: every field of every pass', t => {
   t.is(total(cs, 'launches'), 3);
 });
 
-test('causal prefill still computes every pair (eager masks, never skips)', t => {
+test('causal prefill still computes every pair, and adds the mask pass over the scores', t => {
   const causal = standardVariant.cost(input({causal: true}), defaults);
   const full = standardVariant.cost(input(), defaults);
-  t.deepEqual(causal, full);
+  t.deepEqual(
+    causal.map(c => c.name),
+    ['scores', 'causal-mask', 'softmax', 'weighted-sum'],
+  );
+  // Every other pass is the non-causal one: eager masks, never skips.
+  t.deepEqual([causal[0], causal[2], causal[3]], full);
   t.false(standardVariant.causalReducesWork);
+  // masked_fill_ over T = 12,582,912 scores: reads T·s + a 1-byte mask per score, writes T·s.
+  const mask = causal[1]!;
+  t.is(mask.kernel, 'attention-materialized');
+  t.is(mask.readBytes, 25_165_824 + 12_582_912);
+  t.is(mask.writeBytes, 25_165_824);
+  t.is(mask.macs, 0);
+  // Decode (one query row) needs no mask: the single row sees the whole cache.
+  const step = standardVariant.cost(
+    input({causal: true, queries: 1, keys: 1024, queryOffset: 1023}),
+    defaults,
+  );
+  t.false(step.some(c => c.name === 'causal-mask'));
 });
 
 test('training saves the probabilities; with dropout 5 bytes per score at s = 2 (Korthikanti)', t => {
@@ -94,4 +111,25 @@ test('batch scales every field linearly; textbook softmax ops are 3 per score', 
   const textbook = standardVariant.cost(input({accounting: TEXTBOOK_ACCOUNTING}), defaults);
   t.is(textbook[1]!.vectorFlops, 37_748_736); // 3·T
   t.is(standardVariant.leadingOps(1024, 768, defaults), 1024 * 1024 * 768);
+});
+
+test('--dropout p puts the dropout pass in a forward-only run too: mask and dropped P transient, nothing saved', t => {
+  const inference = standardVariant.cost(input({dropout: 0.1}), defaults);
+  t.deepEqual(
+    inference.map(c => c.name),
+    ['scores', 'softmax', 'dropout', 'weighted-sum'],
+  );
+  const dropout = get(inference, 'dropout');
+  // T = 12,582,912 scores: reads P (T·2), writes the dropped P (T·2) and the mask (T·1).
+  t.is(dropout.readBytes, 25_165_824);
+  t.is(dropout.writeBytes, 25_165_824 + 12_582_912);
+  t.is(dropout.transientBytes, 2 * 25_165_824 + 12_582_912);
+  t.is(dropout.savedBytes, 0);
+  // The variant's own parameter stays a training-only switch (eval mode in inference).
+  t.false(standardVariant.cost(input(), {dropout: 0.1}).some(c => c.name === 'dropout'));
+  // In training the same pass keeps its mask and output for backward.
+  t.is(
+    get(standardVariant.cost(input({dropout: 0.1, training: true}), defaults), 'dropout').savedBytes,
+    37_748_736,
+  );
 });

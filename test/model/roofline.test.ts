@@ -1,0 +1,64 @@
+import test from 'ava';
+import {componentSeconds, tileFactor} from '../../src/model/roofline.js';
+import type {DeviceRates, FamilyRates} from '../../src/schema/profile.js';
+
+const base: FamilyRates = {
+  matrixFlopsPerSec: 100e12,
+  vectorFlopsPerSec: 10e12,
+  bytesPerSec: 1e12,
+  launchSeconds: 0,
+};
+const rates = (over: Partial<FamilyRates>): DeviceRates =>
+  ({'attention-fused': {...base, ...over}}) as unknown as DeviceRates;
+const work = {
+  kernel: 'attention-fused' as const,
+  macs: 50e9,
+  vectorFlops: 5e9,
+  readBytes: 1e9,
+  writeBytes: 0,
+  launches: 1,
+};
+
+test('untiled work keeps the classic roofline: max of the three terms plus launches', t => {
+  const r = componentSeconds(work, rates({launchSeconds: 1e-6}), 2);
+  // matrix 100 GFLOP / 100 TFLOP/s = 1 ms; vector 5 GFLOP / 10 TFLOP/s = 0.5 ms; memory 1 GB / 1 TB/s = 1 ms.
+  t.is(r.computeSeconds, 1e-3);
+  t.is(r.vectorSeconds, 0.5e-3);
+  t.is(r.seconds, 1e-3 + 1e-6);
+});
+
+test('a kernel that does not overlap its softmax adds the exp time to the matrix time', t => {
+  const r = componentSeconds({...work, readBytes: 0}, rates({overlapsSoftmax: false}), 2);
+  t.is(r.seconds, 1.5e-3);
+  t.is(r.bound, 'compute');
+});
+
+test('tile factor: diagonal blocks × per-tile overhead ÷ wave occupancy', t => {
+  const r = {...base, tileOverheadSteps: 0.5, slots: 108};
+  // 216 tiles fill two waves exactly: only the overhead, (800 + 216·0.5)/800 = 1.135.
+  t.is(tileFactor({...work, tiles: 216, tileSteps: 800}, r), 1.135);
+  // 128 tiles on 108 SMs: two waves, the second 20/108 full → occupancy 128/216.
+  t.is(tileFactor({...work, tiles: 128, tileSteps: 800}, {...r, tileOverheadSteps: 0}), 216 / 128);
+  // Causal diagonal: computed / useful pairs multiplies.
+  t.is(
+    tileFactor({...work, tiles: 216, tileSteps: 800, blockWork: 1.25}, {...r, tileOverheadSteps: 0}),
+    1.25,
+  );
+  // Untiled work is untouched.
+  t.is(tileFactor(work, r), 1);
+});
+
+test('forward and backward passes at their own matrix rates', t => {
+  const w = {...work, vectorFlops: 0, readBytes: 0, passes: 3.5, backwardPasses: 2.5};
+  const r = componentSeconds(w, rates({backwardMatrixFlopsPerSec: 50e12}), 2);
+  // 1/3.5 of the 100 GFLOP at 100 TFLOP/s + 2.5/3.5 at 50 TFLOP/s.
+  t.true(Math.abs(r.seconds - (1e-3 / 3.5 + (2.5 / 3.5) * 2e-3)) < 1e-15);
+});
+
+test('host time per call bounds short kernels from below (asynchronous dispatch)', t => {
+  const tiny = {...work, macs: 1e6, vectorFlops: 0, readBytes: 0};
+  const r = componentSeconds(tiny, rates({hostSeconds: 50e-6, launchSeconds: 2e-6}), 2);
+  t.is(r.seconds, 50e-6);
+  t.is(r.bound, 'launch');
+  t.is(componentSeconds(work, rates({hostSeconds: 50e-6}), 2).seconds, 1e-3);
+});
