@@ -228,7 +228,7 @@ export function renderLatency(
   ctx: RenderContext,
 ): string {
   const out = headline(q, opts, ctx);
-  if (opts.format === 'table') out.push(kernelsLine(q.ctx.hardware), '');
+  if (opts.format === 'table') out.push(prose(kernelsLine(q.ctx.hardware), ctx), '');
   out.push(
     formatTable(
       {
