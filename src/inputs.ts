@@ -22,7 +22,7 @@ import type {Accounting, Mode, ResolvedVariant} from './model/types.js';
 import {DETAILED_ACCOUNTING, TEXTBOOK_ACCOUNTING} from './model/types.js';
 import {resolveVariant} from './model/variants/index.js';
 import type {Recompute, Scope, Workload} from './model/workload.js';
-import {loadModel, loadModelFile} from './presets/load.js';
+import {keepModelWarnings, loadModel, loadModelFile} from './presets/load.js';
 import {DTYPE_BYTES, type Dtype, type ModelPreset, modelPresetSchema} from './schema/presets.js';
 import {didYouMean} from './suggest.js';
 import {parseInteger, parseSeqList} from './units.js';
@@ -115,6 +115,7 @@ export function resolveModel(source: ModelSource): ModelPreset {
     overrides.heads = headsFor(overrides.dModel);
 
   const model: ModelPreset = {...base};
+  keepModelWarnings(base, model);
   const reshaped = overrides.dModel !== undefined || overrides.heads !== undefined;
   if (overrides.dModel !== undefined) model.dModel = overrides.dModel;
   if (overrides.heads !== undefined) {

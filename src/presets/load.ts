@@ -20,8 +20,16 @@ import {
   type ScheduleEntry,
 } from '../schema/presets.js';
 import {nearest} from '../suggest.js';
+import {importHfConfig, isHfConfig} from './hf-import.js';
 import {type PresetKind, packageRoot, presetsDir} from './paths.js';
-import {type DataFileOptions, type Problem, parseDataFile, problemsError, validateData} from './validate.js';
+import {
+  type DataFileOptions,
+  type Problem,
+  parseDataFile,
+  parseDataText,
+  problemsError,
+  validateData,
+} from './validate.js';
 
 /** A named cross-field rule: checks a parsed preset and returns its problems (none when it holds). */
 export interface PresetRule<T> {
@@ -312,7 +320,12 @@ function deepFreeze<T>(value: T): T {
 /** Parse, validate and apply the rules; one error listing every problem. */
 function parsePreset<T>(text: string, fileLabel: string, info: KindInfo<T>, expectedId?: string): T {
   const options: DataFileOptions = {hint: formatHint(info)};
-  const preset = parseDataFile(text, fileLabel, info.schema, options);
+  return checkPreset(parseDataFile(text, fileLabel, info.schema, options), fileLabel, info, expectedId);
+}
+
+/** The cross-field rules (and the file-name rule of shipped presets) over a schema-valid preset. */
+function checkPreset<T>(preset: T, fileLabel: string, info: KindInfo<T>, expectedId?: string): T {
+  const options: DataFileOptions = {hint: formatHint(info)};
   const problems = info.rules.flatMap(rule => rule.check(preset));
   const id = (preset as {id: string}).id;
   if (expectedId !== undefined && id !== expectedId)
@@ -398,18 +411,71 @@ function loadShipped<T>(id: string, info: KindInfo<T>): T {
   return preset;
 }
 
-function loadUserFile<T>(path: string, info: KindInfo<T>): T {
-  const key = `file:${info.kind}:${path}`;
-  const cached = presetCache.get(key);
-  if (cached !== undefined) return cached as T;
-  const text = readDataFile(path, {
+/** A user's preset file (--hardware-file, --model-file), through the bounded data-file reader. */
+function readUserFile(path: string, info: KindInfo<unknown>): string {
+  return readDataFile(path, {
     noun: `${info.noun} file`,
     path: [`${info.flag}File`],
     hint: `--${info.flag}-file takes a JSON or YAML file in the ${info.noun} preset format (docs/presets.md)`,
   });
-  const preset = parsePreset(text, path, info);
+}
+
+function loadUserFile<T>(path: string, info: KindInfo<T>): T {
+  const key = `file:${info.kind}:${path}`;
+  const cached = presetCache.get(key);
+  if (cached !== undefined) return cached as T;
+  const preset = parsePreset(readUserFile(path, info), path, info);
   presetCache.set(key, preset);
   return preset;
+}
+
+/** What an imported Hugging Face config leaves out, by the preset it became (see modelWarnings). */
+const importWarnings = new WeakMap<object, readonly string[]>();
+
+/**
+ * A model file's text as a preset: a Hugging Face config.json (it has `model_type` or
+ * `architectures`; docs/import.md) is imported, anything else is a model preset. `id` names an
+ * imported preset (default: from the config or the file name).
+ */
+export function parseModelFile(
+  text: string,
+  fileLabel: string,
+  id?: string,
+): {preset: ModelPreset; warnings: readonly string[]} {
+  const options: DataFileOptions = {hint: formatHint(MODELS)};
+  const data = parseDataText(text, fileLabel, options);
+  if (!isHfConfig(data))
+    return {
+      preset: checkPreset(validateData(data, fileLabel, modelPresetSchema, options), fileLabel, MODELS),
+      warnings: [],
+    };
+  const imported = importHfConfig(data, {label: fileLabel, id});
+  const preset = checkPreset(
+    validateData(imported.preset, fileLabel, modelPresetSchema, options),
+    fileLabel,
+    MODELS,
+  );
+  importWarnings.set(preset, imported.warnings);
+  return {preset, warnings: imported.warnings};
+}
+
+/** A model file (a preset or a Hugging Face config.json) and its import warnings, read from disk. */
+export function importModelFile(
+  path: string,
+  id?: string,
+): {preset: ModelPreset; warnings: readonly string[]} {
+  return parseModelFile(readUserFile(path, MODELS), path, id);
+}
+
+/** The import warnings of a model loaded from a Hugging Face config (none for presets). */
+export function modelWarnings(model: ModelPreset): readonly string[] {
+  return importWarnings.get(model) ?? [];
+}
+
+/** `to` is a changed copy of `from` (flag overrides): it keeps `from`'s import warnings. */
+export function keepModelWarnings(from: ModelPreset, to: ModelPreset): void {
+  const warnings = importWarnings.get(from);
+  if (warnings !== undefined) importWarnings.set(to, warnings);
 }
 
 /** Ids of the shipped hardware presets, sorted. */
@@ -437,9 +503,14 @@ export function loadHardwareFile(path: string): HardwarePreset {
   return loadUserFile(path, HARDWARE);
 }
 
-/** A model file (JSON or YAML, the preset schema), e.g. from --model-file. */
+/** A model file (JSON or YAML, the preset schema, or a Hugging Face config.json), e.g. from --model-file. */
 export function loadModelFile(path: string): ModelPreset {
-  return loadUserFile(path, MODELS);
+  const key = `file:${MODELS.kind}:${path}`;
+  const cached = presetCache.get(key);
+  if (cached !== undefined) return cached as ModelPreset;
+  const preset = importModelFile(path).preset;
+  presetCache.set(key, preset);
+  return preset;
 }
 
 /** Every shipped hardware preset, validated, in id order. */

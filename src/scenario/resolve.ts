@@ -27,7 +27,7 @@ import {getArchitecture} from '../model/architectures/index.js';
 import {applyVariantOverrides, hasSelector, parseVariantOverride} from '../model/plan.js';
 import type {ResolvedVariant} from '../model/types.js';
 import {resolveVariant} from '../model/variants/index.js';
-import {checkHardwareObject, checkModelObject} from '../presets/load.js';
+import {checkHardwareObject, checkModelObject, modelWarnings} from '../presets/load.js';
 import {type AccountingProfile, accountingProfile} from '../queries/profiles.js';
 import type {Dtype, ModelPreset} from '../schema/presets.js';
 import {parseBandwidth, parseBytes, parseFlopsRate, parseFraction, parseInteger} from '../units.js';
@@ -193,6 +193,9 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
     );
   }
 
+  // What an imported Hugging Face config leaves out (docs/import.md), before a plan rewrite copies the model.
+  const importNotes = model ? modelWarnings(model) : [];
+
   // ---- workload ----
   const batch = int('batch', s.batch);
   const profileId: AssumptionProfile = s.assumptions ?? 'detailed';
@@ -347,6 +350,7 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
   }
 
   const warnings: Warning[] = [
+    ...importNotes.map(message => warning('model-import', message)),
     ...hardware.flatMap(h => h.warnings),
     ...planNotes.map(note => warning('variant-scope', origin.kind === 'flags' ? note : fieldMessage(note))),
   ];

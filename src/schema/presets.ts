@@ -338,6 +338,19 @@ export const modelPresetSchema = z.strictObject({
       'Learned absolute position embeddings (rows; rows·d parameters, one lookup per token), e.g. GPT-2 1024, BERT 512. Omit for rotary or relative positions; ViT derives its own from the patch grid.',
     ),
   tokenTypes: positiveInt.optional().describe('Segment (token-type) embeddings, e.g. BERT 2.'),
+  attentionBias: z
+    .enum(['none', 'qkv', 'qkvo'])
+    .optional()
+    .describe(
+      'Biases of the attention projections where they differ from linearBias: qkv = Q/K/V only (Qwen2), qkvo = Q/K/V and output (gpt-oss, Llama with attention_bias), none. Default: qkvo with linearBias, else none.',
+    ),
+  weightFormat: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'a weight format is lowercase, e.g. "bf16", "fp8", "mxfp4", "int4"')
+    .optional()
+    .describe(
+      "The checkpoint's own weight format as published (Hugging Face torch_dtype / quantization_config), e.g. bf16, fp8, mxfp4, int4.",
+    ),
   pooler: z
     .boolean()
     .default(false)

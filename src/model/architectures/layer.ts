@@ -35,8 +35,20 @@ export interface AttentionDims {
   valueDim: number;
   /** Width of the key/value input stream (cross-attention; = dModel for self-attention). */
   kvInputDim: number;
-  /** Q/K/V and output projections carry biases (parameters only: the adds fuse into the GEMM). */
-  bias?: boolean;
+  /**
+   * Q/K/V and output projections carry biases (parameters only: the adds fuse into the GEMM);
+   * 'qkv': Q/K/V only, the output projection none (Qwen2).
+   */
+  bias?: boolean | 'qkv';
+}
+
+/** The attention projections' biases of a preset: its attentionBias, else those of linearBias. */
+export function attentionBiasOf(model: {
+  linearBias: boolean;
+  attentionBias?: 'none' | 'qkv' | 'qkvo';
+}): boolean | 'qkv' {
+  if (model.attentionBias === undefined) return model.linearBias;
+  return model.attentionBias === 'qkv' ? 'qkv' : model.attentionBias === 'qkvo';
 }
 
 export function isGated(ffn: FfnKind): boolean {
@@ -127,7 +139,7 @@ export function attentionBlock(
     components.push(part(cost, 'attention', variant.def.backwardFactor, true));
   }
   components.push(part(gemm('output-projection', q, h * dv, d, w), 'projection'));
-  const biases = dims.bias ? h * dh + hkv * (dh + dv) + d : 0;
+  const biases = dims.bias ? h * dh + hkv * (dh + dv) + (dims.bias === 'qkv' ? 0 : d) : 0;
   const extraWeights = variant.def.weights?.(input, variant.params) ?? 0;
   const params = d * h * dh + dkv * hkv * (dh + dv) + h * dv * d + biases + extraWeights;
   // Korthikanti §4.1 attention block, generalised to GQA and separate widths: the projection

@@ -11,7 +11,7 @@
  * Derivation: docs/sinks.md.
  */
 import type {ModelPreset} from '../../schema/presets.js';
-import {attentionBlock, normsBlock, part, queryWindow} from '../architectures/layer.js';
+import {attentionBiasOf, attentionBlock, normsBlock, part, queryWindow} from '../architectures/layer.js';
 import {mlaBlock} from '../architectures/mla.js';
 import type {LayerComponent, LayerGroup} from '../architectures/types.js';
 import type {PlanGroup} from '../plan.js';
@@ -53,7 +53,7 @@ export function attentionLayer(
           headDim: g.headDim,
           valueDim: g.headDim,
           kvInputDim: d,
-          bias: model.linearBias,
+          bias: attentionBiasOf(model),
         },
         {
           queries: window.queries,

@@ -1,0 +1,560 @@
+/**
+ * Import of a Hugging Face `config.json` as a model preset (docs/import.md). A pure function of
+ * the parsed JSON: no I/O. Each supported `model_type` declares how its fields map onto the model
+ * preset schema, following the meaning Hugging Face transformers gives them in
+ * `models/<family>/configuration_<family>.py` and `modeling_<family>.py` (cited per family in
+ * docs/import.md). What the import cannot express but that changes cost becomes a warning naming
+ * the field; a missing required field or an unsupported `model_type` is an InvalidInputError
+ * naming the field or the supported types. Values of the file are never echoed beyond the field
+ * named (a model_type is shown shortened).
+ */
+import {InvalidInputError} from '../errors.js';
+import type {ModelPresetInput} from '../schema/presets.js';
+import {formatPath, type Problem, problemsError} from './validate.js';
+
+type Json = Record<string, unknown>;
+
+export interface HfImportOptions {
+  /** The file as the user named it: error lines, the source title and the default id. */
+  label: string;
+  /** The preset id; default: from `_name_or_path`, else the file's folder or name. */
+  id?: string;
+}
+
+export interface HfImport {
+  /** Not yet validated against the model preset schema (the loader does that). */
+  preset: ModelPresetInput;
+  /** Cost-relevant fields attncap does not model, one sentence each, naming the field. */
+  warnings: string[];
+}
+
+const IMPORT_HINT =
+  'attncap imports Hugging Face config.json files of the families in docs/import.md; other models: write a model preset (docs/presets.md)';
+
+/** True when parsed data looks like a Hugging Face config (has `model_type` or `architectures`). */
+export function isHfConfig(data: unknown): data is Json {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
+  const json = data as Json;
+  return typeof json.model_type === 'string' || Array.isArray(json.architectures);
+}
+
+// ---- reading fields -----------------------------------------------------------------------------
+
+/** Reads one config object (the top level, or `text_config`), collecting problems and uses. */
+class Reader {
+  readonly problems: Problem[] = [];
+
+  constructor(
+    readonly data: Json,
+    /** Where `data` sits in the file: [] or ['text_config']. */
+    readonly at: readonly string[],
+    readonly family: string,
+  ) {}
+
+  /** The value, with JSON null read as absent. */
+  raw(key: string): unknown {
+    const value = this.data[key];
+    return value === null ? undefined : value;
+  }
+
+  has(key: string): boolean {
+    return this.raw(key) !== undefined;
+  }
+
+  private bad(key: string, message: string): void {
+    this.problems.push({path: [...this.at, key], message});
+  }
+
+  /** A required positive integer; 1 stands in when missing so that mapping can go on. */
+  int(key: string, what: string): number {
+    const value = this.raw(key);
+    if (value === undefined) {
+      this.bad(key, `missing required field of a ${this.family} config (${what})`);
+      return 1;
+    }
+    return this.check(key, value) ?? 1;
+  }
+
+  /** An optional positive integer. */
+  optInt(key: string): number | undefined {
+    const value = this.raw(key);
+    return value === undefined ? undefined : this.check(key, value);
+  }
+
+  private check(key: string, value: unknown): number | undefined {
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+    this.bad(key, `expected a positive integer, received ${kindOf(value)}`);
+    return undefined;
+  }
+
+  bool(key: string, fallback: boolean): boolean {
+    const value = this.raw(key);
+    if (value === undefined) return fallback;
+    if (typeof value === 'boolean') return value;
+    this.bad(key, `expected true or false, received ${kindOf(value)}`);
+    return fallback;
+  }
+
+  str(key: string): string | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (typeof value === 'string') return value;
+    this.bad(key, `expected a string, received ${kindOf(value)}`);
+    return undefined;
+  }
+
+  /** The path of a field for warnings: `text_config.sliding_window`. */
+  path(key: string): string {
+    return formatPath([...this.at, key]);
+  }
+}
+
+/** The type of a value, never its content. */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number') return Number.isInteger(value) ? `${value}` : 'a fraction';
+  return `a ${typeof value}`;
+}
+
+// ---- families -----------------------------------------------------------------------------------
+
+/** Layer kinds of the stack as Hugging Face's `layer_types` names them. */
+type LayerKind = 'full' | 'sliding';
+
+interface Mapped {
+  /** Preset fields (dimensions, FFN, biases, vocabulary). */
+  fields: ModelPresetInput;
+  /** Per layer, when some layers attend within a window; with the window in tokens. */
+  layers?: {kinds: LayerKind[]; window: number};
+}
+
+interface Family {
+  /** Hugging Face `model_type` values this family reads. */
+  modelTypes: readonly string[];
+  /** Class names in `architectures` (for configs without a model_type). */
+  architectures: readonly string[];
+  map(r: Reader, warn: (key: string, message: string) => void): Mapped;
+}
+
+/** The gated activations: SiLU/swish gates (SwiGLU), GELU gates (GeGLU). */
+function gatedFfn(act: string | undefined): 'swiglu' | 'geglu' {
+  return act?.startsWith('gelu') ? 'geglu' : 'swiglu';
+}
+
+/** hidden_act of the gated families, with the transformers default (silu; Gemma gelu_pytorch_tanh). */
+function activation(r: Reader, fallback: string): string {
+  return r.str('hidden_activation') ?? r.str('hidden_act') ?? fallback;
+}
+
+/**
+ * The fields every Llama-style decoder shares (LlamaConfig and its descendants): RMSNorm, rotary
+ * positions (nothing learned), a gated FFN, GQA via num_key_value_heads (default: heads), head_dim
+ * when stated (default hidden_size / heads, or the family's own default).
+ */
+function decoderFields(
+  r: Reader,
+  defaults: {headDim?: number; tied: boolean; act: string},
+): ModelPresetInput {
+  const dModel = r.int('hidden_size', 'the model width');
+  const heads = r.int('num_attention_heads', 'query heads');
+  const headDim = r.optInt('head_dim') ?? defaults.headDim ?? Math.floor(dModel / heads);
+  return {
+    id: '',
+    name: '',
+    sources: [],
+    architecture: 'transformer',
+    dModel,
+    heads,
+    kvHeads: r.optInt('num_key_value_heads') ?? heads,
+    headDim,
+    layers: r.int('num_hidden_layers', 'the number of layers'),
+    dFf: r.int('intermediate_size', 'the FFN width'),
+    ffn: gatedFfn(activation(r, defaults.act)),
+    vocab: r.int('vocab_size', 'the vocabulary size'),
+    contextLength: r.optInt('max_position_embeddings'),
+    causal: true,
+    tiedEmbeddings: r.bool('tie_word_embeddings', defaults.tied),
+    norm: 'rmsnorm',
+    linearBias: false,
+  };
+}
+
+/**
+ * LlamaConfig: attention_bias puts biases on q/k/v/o, mlp_bias on the FFN's three matrices.
+ * Both together are attncap's linearBias; attention alone is attentionBias qkvo; the FFN alone
+ * cannot be stated and is warned about.
+ */
+function llamaBiases(r: Reader, warn: (key: string, message: string) => void): Partial<ModelPresetInput> {
+  const attention = r.bool('attention_bias', false);
+  const mlp = r.bool('mlp_bias', false);
+  if (mlp && !attention)
+    warn('mlp_bias', 'true puts biases on the FFN matrices only; attncap does not count them');
+  if (attention && mlp) return {linearBias: true};
+  return attention ? {attentionBias: 'qkvo'} : {};
+}
+
+/** The sliding window of every layer, when set (Mistral, Mixtral, Phi-3). */
+function everyLayerWindow(r: Reader, layers: number): Mapped['layers'] {
+  const window = r.optInt('sliding_window');
+  return window === undefined ? undefined : {kinds: new Array(layers).fill('sliding'), window};
+}
+
+/**
+ * Qwen2/Qwen3 (configuration_qwen2.py): the window applies only with use_sliding_window, to the
+ * layers from max_window_layers on (layer_types: sliding where i >= max_window_layers).
+ */
+function qwenWindow(r: Reader, layers: number): Mapped['layers'] {
+  const window = r.optInt('sliding_window');
+  if (!r.bool('use_sliding_window', false) || window === undefined) return undefined;
+  const from = r.optInt('max_window_layers') ?? layers;
+  return {kinds: Array.from({length: layers}, (_, i) => (i >= from ? 'sliding' : 'full')), window};
+}
+
+/**
+ * An explicit `layer_types` list wins; else every `pattern`-th layer is global, the others slide
+ * (Gemma 2: pattern 2, layer 0 slides; Gemma 3: sliding_window_pattern 6 → 5 local : 1 global).
+ */
+function patternedWindow(r: Reader, layers: number, pattern: number): Mapped['layers'] {
+  const window = r.optInt('sliding_window');
+  if (window === undefined) return undefined;
+  const explicit = layerTypes(r, layers);
+  if (explicit !== undefined) return {kinds: explicit, window};
+  return {
+    kinds: Array.from({length: layers}, (_, i) => ((i + 1) % pattern === 0 ? 'full' : 'sliding')),
+    window,
+  };
+}
+
+/** `layer_types` ("full_attention" / "sliding_attention"), one per layer, when the config lists them. */
+function layerTypes(r: Reader, layers: number): LayerKind[] | undefined {
+  const value = r.raw('layer_types');
+  if (value === undefined) return undefined;
+  const known: Record<string, LayerKind> = {full_attention: 'full', sliding_attention: 'sliding'};
+  if (!Array.isArray(value) || value.length !== layers || value.some(v => typeof v !== 'string')) {
+    r.problems.push({
+      path: [...r.at, 'layer_types'],
+      message: `expected one string per layer (${layers}: num_hidden_layers), received ${kindOf(value)}${Array.isArray(value) ? ` of ${value.length}` : ''}`,
+    });
+    return undefined;
+  }
+  const unknown = value.findIndex(v => known[v as string] === undefined);
+  if (unknown >= 0) {
+    r.problems.push({
+      path: [...r.at, 'layer_types', unknown],
+      message: `not a layer type attncap imports; valid: ${Object.keys(known).join(', ')}`,
+    });
+    return undefined;
+  }
+  return value.map(v => known[v as string]);
+}
+
+/** A field that changes cost and that attncap does not model: warned about when set (not null/false). */
+function warnIfSet(
+  r: Reader,
+  warn: (key: string, message: string) => void,
+  key: string,
+  message: string,
+): void {
+  const value = r.raw(key);
+  if (value !== undefined && value !== false) warn(key, message);
+}
+
+const llama: Family = {
+  modelTypes: ['llama', 'mistral'],
+  architectures: ['LlamaForCausalLM', 'MistralForCausalLM'],
+  map(r, warn) {
+    const fields = {...decoderFields(r, {tied: false, act: 'silu'}), ...llamaBiases(r, warn)};
+    // MistralConfig's sliding_window defaults to 4096 (configuration_mistral.py); Llama has none.
+    const window =
+      r.family === 'mistral' && !('sliding_window' in r.data)
+        ? {kinds: new Array(fields.layers).fill('sliding'), window: 4096}
+        : everyLayerWindow(r, fields.layers);
+    return {fields, layers: window};
+  },
+};
+
+const qwen2: Family = {
+  modelTypes: ['qwen2'],
+  architectures: ['Qwen2ForCausalLM'],
+  map(r) {
+    // modeling_qwen2.py: q_proj, k_proj, v_proj with bias=True, o_proj bias=False.
+    const fields = {...decoderFields(r, {tied: false, act: 'silu'}), attentionBias: 'qkv' as const};
+    return {fields, layers: qwenWindow(r, fields.layers)};
+  },
+};
+
+const qwen3: Family = {
+  modelTypes: ['qwen3'],
+  architectures: ['Qwen3ForCausalLM'],
+  map(r, warn) {
+    // Qwen3Config: head_dim defaults to 128; attention_bias (q/k/v/o) defaults to false.
+    const fields = {...decoderFields(r, {headDim: 128, tied: false, act: 'silu'}), ...llamaBiases(r, warn)};
+    return {fields, layers: qwenWindow(r, fields.layers)};
+  },
+};
+
+const phi3: Family = {
+  modelTypes: ['phi3'],
+  architectures: ['Phi3ForCausalLM'],
+  map(r) {
+    // modeling_phi3.py: fused qkv_proj and gate_up_proj without biases; the window (if any) on every layer.
+    const fields = decoderFields(r, {tied: false, act: 'silu'});
+    return {fields, layers: everyLayerWindow(r, fields.layers)};
+  },
+};
+
+const gemma: Family = {
+  modelTypes: ['gemma2', 'gemma3_text', 'gemma3'],
+  architectures: ['Gemma2ForCausalLM', 'Gemma3ForCausalLM', 'Gemma3ForConditionalGeneration'],
+  map(r, warn) {
+    // Gemma2Config / Gemma3TextConfig: head_dim 256 and tied embeddings by default, GeGLU (gelu_pytorch_tanh).
+    const fields = {
+      ...decoderFields(r, {headDim: 256, tied: true, act: 'gelu_pytorch_tanh'}),
+      ...llamaBiases(r, warn),
+    };
+    warnIfSet(
+      r,
+      warn,
+      'attn_logit_softcapping',
+      'caps every attention score with a tanh; attncap does not count it',
+    );
+    const pattern = r.family === 'gemma2' ? 2 : (r.optInt('sliding_window_pattern') ?? 6);
+    return {fields, layers: patternedWindow(r, fields.layers, pattern)};
+  },
+};
+
+const gpt2: Family = {
+  modelTypes: ['gpt2'],
+  architectures: ['GPT2LMHeadModel', 'GPT2Model'],
+  map(r, warn) {
+    // GPT2Config: n_inner null = 4·n_embd; LayerNorm, biases everywhere, learned positions, tied head.
+    const dModel = r.int('n_embd', 'the model width');
+    const heads = r.int('n_head', 'query heads');
+    const positions = r.int('n_positions', 'learned positions');
+    const act = r.str('activation_function') ?? 'gelu_new';
+    warnIfSet(
+      r,
+      warn,
+      'add_cross_attention',
+      'adds a cross-attention block to every layer; attncap does not count it',
+    );
+    return {
+      fields: {
+        id: '',
+        name: '',
+        sources: [],
+        architecture: 'transformer',
+        dModel,
+        heads,
+        kvHeads: heads,
+        headDim: Math.floor(dModel / heads),
+        layers: r.int('n_layer', 'the number of layers'),
+        dFf: r.optInt('n_inner') ?? 4 * dModel,
+        ffn: act === 'relu' ? 'relu' : 'gelu',
+        vocab: r.int('vocab_size', 'the vocabulary size'),
+        contextLength: positions,
+        causal: true,
+        tiedEmbeddings: r.bool('tie_word_embeddings', true),
+        linearBias: true,
+        positions,
+      },
+    };
+  },
+};
+
+const bert: Family = {
+  modelTypes: ['bert'],
+  architectures: ['BertModel', 'BertForMaskedLM', 'BertForPreTraining'],
+  map(r, warn) {
+    // BertConfig: post-LayerNorm encoder with biases, learned positions and token types, a pooler.
+    const dModel = r.int('hidden_size', 'the model width');
+    const heads = r.int('num_attention_heads', 'query heads');
+    const positions = r.int('max_position_embeddings', 'learned positions');
+    const act = r.str('hidden_act') ?? 'gelu';
+    const kind = r.str('position_embedding_type');
+    if (kind !== undefined && kind !== 'absolute')
+      warn(
+        'position_embedding_type',
+        'relative position embeddings add per-score work that attncap does not count',
+      );
+    warnIfSet(
+      r,
+      warn,
+      'is_decoder',
+      'makes BERT a causal decoder; attncap imports it as a bidirectional encoder',
+    );
+    return {
+      fields: {
+        id: '',
+        name: '',
+        sources: [],
+        architecture: 'transformer',
+        dModel,
+        heads,
+        kvHeads: heads,
+        headDim: Math.floor(dModel / heads),
+        layers: r.int('num_hidden_layers', 'the number of layers'),
+        dFf: r.int('intermediate_size', 'the FFN width'),
+        ffn: act === 'relu' ? 'relu' : 'gelu',
+        vocab: r.int('vocab_size', 'the vocabulary size'),
+        contextLength: positions,
+        causal: false,
+        tiedEmbeddings: r.bool('tie_word_embeddings', true),
+        linearBias: true,
+        positions,
+        tokenTypes: r.optInt('type_vocab_size') ?? 2,
+        pooler: true,
+      },
+    };
+  },
+};
+
+const FAMILIES: readonly Family[] = [llama, qwen2, qwen3, phi3, gemma, gpt2, bert];
+
+/** Every model_type the import reads, sorted (for errors and docs/import.md). */
+export const HF_MODEL_TYPES: readonly string[] = FAMILIES.flatMap(f => f.modelTypes).sort();
+
+// ---- the import ---------------------------------------------------------------------------------
+
+const DTYPES: Record<string, string> = {bfloat16: 'bf16', float16: 'fp16', float32: 'fp32'};
+
+/**
+ * The checkpoint's weight format: the quantisation method where the file names one (fp8, mxfp4;
+ * GPTQ/AWQ as int<bits>), else torch_dtype (or `dtype`, its newer name).
+ */
+function weightFormat(top: Json, warn: (key: string, message: string) => void): string | undefined {
+  const quant = top.quantization_config;
+  if (quant !== null && typeof quant === 'object' && !Array.isArray(quant)) {
+    const q = quant as Json;
+    const method = typeof q.quant_method === 'string' ? q.quant_method : undefined;
+    if (method === 'fp8' || method === 'mxfp4') return method;
+    if ((method === 'gptq' || method === 'awq') && typeof q.bits === 'number') return `int${q.bits}`;
+    if (method === 'bitsandbytes') return q.load_in_4bit === true ? 'nf4' : 'int8';
+    warn(
+      'quantization_config.quant_method',
+      'is not a method attncap recognises (fp8, mxfp4, gptq, awq, bitsandbytes); weightFormat records torch_dtype instead',
+    );
+  }
+  const dtype = top.torch_dtype ?? top.dtype;
+  return typeof dtype === 'string' ? DTYPES[dtype] : undefined;
+}
+
+/** A preset id from a name: lowercase letters, digits, dots and dashes. */
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, '-')
+    .replace(/^[^a-z0-9]+|-+$/g, '');
+}
+
+/** `_name_or_path`'s last part, else the folder of a config.json, else the file's name. */
+function defaultId(top: Json, label: string, modelType: string): string {
+  const named = typeof top._name_or_path === 'string' ? top._name_or_path.split('/').pop() : undefined;
+  const parts = label.split(/[\\/]/).filter(Boolean);
+  const file = parts.pop() ?? '';
+  const stem = file.replace(/\.json$/i, '');
+  const fromPath = stem.toLowerCase() === 'config' ? parts.pop() : stem;
+  for (const candidate of [named, fromPath, modelType]) {
+    const id = candidate === undefined ? '' : slug(candidate);
+    if (id !== '') return id;
+  }
+  return 'imported';
+}
+
+/** Run-length groups of the layer kinds: the preset's variant, or a schedule when they differ. */
+function attentionOf(layers: Mapped['layers'], contextLength: number | undefined): Partial<ModelPresetInput> {
+  // A window at least the trained context never drops a key: plain attention (Qwen2 configs state 131072).
+  if (layers === undefined || (contextLength !== undefined && layers.window >= contextLength))
+    return {variant: 'standard'};
+  const variantOf = (kind: LayerKind) => (kind === 'sliding' ? `window:w=${layers.window}` : 'standard');
+  const schedule: {repeat: number; variant: string}[] = [];
+  for (const kind of layers.kinds) {
+    const variant = variantOf(kind);
+    const last = schedule[schedule.length - 1];
+    if (last?.variant === variant) last.repeat++;
+    else schedule.push({repeat: 1, variant});
+  }
+  return schedule.length === 1 ? {variant: schedule[0].variant} : {schedule};
+}
+
+function shortValue(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+}
+
+/** The family of a config, by model_type, else by its architectures' class names. */
+function familyOf(top: Json, label: string): {family: Family; modelType: string} {
+  const modelType = typeof top.model_type === 'string' ? top.model_type : undefined;
+  const supported = `supported: ${HF_MODEL_TYPES.join(', ')}`;
+  if (modelType !== undefined) {
+    const family = FAMILIES.find(f => f.modelTypes.includes(modelType));
+    if (family !== undefined) return {family, modelType};
+    throw new InvalidInputError(
+      `${label}: model_type: ${shortValue(modelType)} is not a model type attncap imports; ${supported}`,
+      {path: ['model_type'], hint: IMPORT_HINT},
+    );
+  }
+  const classes = (top.architectures as unknown[]).filter((c): c is string => typeof c === 'string');
+  for (const name of classes) {
+    const family = FAMILIES.find(f => f.architectures.includes(name));
+    if (family !== undefined)
+      return {
+        family,
+        modelType: family.modelTypes[family.architectures.indexOf(name)] ?? family.modelTypes[0],
+      };
+  }
+  throw new InvalidInputError(
+    `${label}: model_type: missing, and architectures names no class attncap imports; ${supported}`,
+    {path: ['model_type'], hint: IMPORT_HINT},
+  );
+}
+
+/**
+ * A Hugging Face config (parsed JSON) as a model preset and the warnings of what it leaves out.
+ * Throws InvalidInputError naming the file and field for unsupported model types and missing or
+ * malformed required fields (all of them at once).
+ */
+export function importHfConfig(data: Json, options: HfImportOptions): HfImport {
+  const {label} = options;
+  const {family, modelType} = familyOf(data, label);
+  // Multimodal wrappers (Gemma 3) keep the language model under text_config.
+  const nested =
+    data.text_config !== null && typeof data.text_config === 'object' && !Array.isArray(data.text_config);
+  const r = new Reader(
+    nested ? (data.text_config as Json) : data,
+    nested ? ['text_config'] : [],
+    textType(data, modelType),
+  );
+  const warnings: string[] = [];
+  const warn = (key: string, message: string) => warnings.push(`${label}: ${r.path(key)}: ${message}`);
+  const topWarn = (key: string, message: string) => warnings.push(`${label}: ${key}: ${message}`);
+  const mapped = family.map(r, warn);
+  if (r.problems.length > 0) throw problemsError(label, r.problems, {hint: IMPORT_HINT});
+  if (data.vision_config !== undefined && data.vision_config !== null)
+    topWarn('vision_config', 'the vision tower is not counted; attncap models the text decoder');
+  const format = weightFormat(data, topWarn);
+  const id = options.id ?? defaultId(data, label, modelType);
+  const fileName = label.split(/[\\/]/).pop() ?? label;
+  const fields = mapped.fields;
+  const preset: ModelPresetInput = {
+    ...fields,
+    id,
+    name: typeof data._name_or_path === 'string' ? data._name_or_path : `${id} (${modelType}, imported)`,
+    ...attentionOf(mapped.layers, fields.contextLength),
+    ...(format === undefined ? {} : {weightFormat: format}),
+    sources: [
+      {
+        title: `Hugging Face config.json (${fileName})`,
+        note: `Imported by attncap from ${label} (model_type ${modelType}); field mapping: docs/import.md.`,
+      },
+    ],
+  };
+  return {preset, warnings};
+}
+
+/** The model_type that decides family details (Gemma 3's text part is gemma3_text). */
+function textType(data: Json, modelType: string): string {
+  const text = data.text_config as Json | undefined;
+  return text !== undefined && typeof text?.model_type === 'string' ? text.model_type : modelType;
+}
