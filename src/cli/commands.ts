@@ -32,6 +32,7 @@ const LOADERS: Record<string, () => CommandClass> = {
   'max-seq': lazy(() => require('../commands/max-seq.js')),
   memory: lazy(() => require('../commands/memory.js')),
   'presets:hardware': lazy(() => require('../commands/presets/hardware.js')),
+  'presets:import': lazy(() => require('../commands/presets/import.js')),
   'presets:models': lazy(() => require('../commands/presets/models.js')),
   'presets:variants': lazy(() => require('../commands/presets/variants.js')),
   report: lazy(() => require('../commands/report.js')),

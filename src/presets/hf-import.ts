@@ -411,7 +411,162 @@ const bert: Family = {
   },
 };
 
-const FAMILIES: readonly Family[] = [llama, qwen2, qwen3, phi3, gemma, gpt2, bert];
+/**
+ * Which layers are MoE in Qwen-MoE configs (modeling_qwen2_moe.py, modeling_qwen3_moe.py): layer i
+ * unless it is in mlp_only_layers or (i + 1) % decoder_sparse_step ≠ 0. A leading run of dense
+ * layers is moe.denseLayers; any other arrangement is warned about (counted as all MoE).
+ */
+function qwenDenseLayers(r: Reader, layers: number, warn: (key: string, message: string) => void): number {
+  const step = r.optInt('decoder_sparse_step') ?? 1;
+  const listed = r.raw('mlp_only_layers');
+  const only = Array.isArray(listed) ? listed.filter((v): v is number => Number.isInteger(v)) : [];
+  const dense = Array.from({length: layers}, (_, i) => only.includes(i) || (i + 1) % step !== 0);
+  const leading = dense.indexOf(false) === -1 ? layers : dense.indexOf(false);
+  if (dense.slice(leading).some(Boolean)) {
+    warn(
+      step === 1 ? 'mlp_only_layers' : 'decoder_sparse_step',
+      'makes layers after the first MoE layer dense; attncap counts every layer from the first MoE layer on as MoE',
+    );
+  }
+  return leading;
+}
+
+const mixtral: Family = {
+  modelTypes: ['mixtral'],
+  architectures: ['MixtralForCausalLM'],
+  map(r) {
+    // MixtralConfig: every FFN is a block of num_local_experts SwiGLU experts of intermediate_size.
+    const fields = decoderFields(r, {tied: false, act: 'silu'});
+    const moe = {
+      experts: r.int('num_local_experts', 'routed experts'),
+      active: r.int('num_experts_per_tok', 'experts per token'),
+      expertDim: fields.dFf ?? 1,
+    };
+    return {fields: {...fields, moe}, layers: everyLayerWindow(r, fields.layers)};
+  },
+};
+
+const qwenMoe: Family = {
+  modelTypes: ['qwen2_moe', 'qwen3_moe'],
+  architectures: ['Qwen2MoeForCausalLM', 'Qwen3MoeForCausalLM'],
+  map(r, warn) {
+    const qwen2 = r.family === 'qwen2_moe';
+    const base = decoderFields(r, {headDim: qwen2 ? undefined : 128, tied: false, act: 'silu'});
+    // Qwen2-MoE keeps Qwen2's q/k/v biases; Qwen3-MoE has attention_bias (default false).
+    const fields = {...base, ...(qwen2 ? {attentionBias: 'qkv' as const} : llamaBiases(r, warn))};
+    const sharedDim = r.optInt('shared_expert_intermediate_size');
+    const moe = {
+      experts: r.int('num_experts', 'routed experts'),
+      active: r.int('num_experts_per_tok', 'experts per token'),
+      expertDim: r.int('moe_intermediate_size', 'the width of one expert'),
+      ...(sharedDim === undefined ? {} : {shared: 1, sharedDim}),
+      denseLayers: qwenDenseLayers(r, base.layers, warn),
+    };
+    return {fields: {...fields, moe}, layers: qwenWindow(r, fields.layers)};
+  },
+};
+
+const deepseek: Family = {
+  modelTypes: ['deepseek_v2', 'deepseek_v3'],
+  architectures: ['DeepseekV2ForCausalLM', 'DeepseekV3ForCausalLM'],
+  map(r, warn) {
+    // configuration_deepseek_v3.py: MLA dimensions, n_routed_experts of moe_intermediate_size, the first
+    // first_k_dense_replace layers dense (intermediate_size), sigmoid scores with a correction bias (noaux_tc).
+    const dModel = r.int('hidden_size', 'the model width');
+    const heads = r.int('num_attention_heads', 'query heads');
+    const layers = r.int('num_hidden_layers', 'the number of layers');
+    const nope = r.int('qk_nope_head_dim', 'query/key channels per head without rotary positions');
+    const rope = r.int('qk_rope_head_dim', 'rotary query/key channels per head');
+    const mla = {
+      qLoraRank: r.optInt('q_lora_rank') ?? null,
+      kvLoraRank: r.int('kv_lora_rank', 'the rank of the cached key/value latent'),
+      qkNopeHeadDim: nope,
+      qkRopeHeadDim: rope,
+      vHeadDim: r.int('v_head_dim', 'value channels per head'),
+    };
+    const v3 = r.family === 'deepseek_v3';
+    const scoring = r.str('scoring_func') ?? (v3 ? 'sigmoid' : 'softmax');
+    const moe = {
+      experts: r.int('n_routed_experts', 'routed experts'),
+      active: r.int('num_experts_per_tok', 'experts per token'),
+      shared: r.optInt('n_shared_experts') ?? 0,
+      expertDim: r.int('moe_intermediate_size', 'the width of one expert'),
+      denseLayers: r.optInt('first_k_dense_replace') ?? 0,
+      router: scoring === 'sigmoid' ? ('sigmoid' as const) : ('softmax' as const),
+      routerBias: (r.str('topk_method') ?? (v3 ? 'noaux_tc' : 'greedy')) === 'noaux_tc',
+    };
+    if ((r.optInt('moe_layer_freq') ?? 1) !== 1)
+      warn(
+        'moe_layer_freq',
+        'puts dense layers between MoE layers; attncap counts every layer after the first dense ones as MoE',
+      );
+    const mtp = r.optInt('num_nextn_predict_layers');
+    if (mtp !== undefined)
+      warn(
+        'num_nextn_predict_layers',
+        `the multi-token-prediction module (${mtp} extra layer${mtp === 1 ? '' : 's'}) is not counted, as in the published totals`,
+      );
+    warnIfSet(r, warn, 'attention_bias', 'puts biases on the MLA projections; attncap does not count them');
+    return {
+      fields: {
+        id: '',
+        name: '',
+        sources: [],
+        architecture: 'transformer',
+        dModel,
+        heads,
+        headDim: nope + rope,
+        layers,
+        dFf: r.int('intermediate_size', 'the dense FFN width'),
+        ffn: gatedFfn(activation(r, 'silu')),
+        vocab: r.int('vocab_size', 'the vocabulary size'),
+        contextLength: r.optInt('max_position_embeddings'),
+        causal: true,
+        tiedEmbeddings: r.bool('tie_word_embeddings', false),
+        norm: 'rmsnorm',
+        linearBias: false,
+        mla,
+        moe,
+      },
+    };
+  },
+};
+
+const gptOss: Family = {
+  modelTypes: ['gpt_oss'],
+  architectures: ['GptOssForCausalLM'],
+  map(r) {
+    // modeling_gpt_oss.py: q/k/v/o with biases, experts with biases (gate_up_proj_bias, down_proj_bias),
+    // a router with a bias; layer_types alternate 128-token windows and full attention.
+    const base = decoderFields(r, {tied: false, act: 'silu'});
+    const moe = {
+      experts: r.int('num_local_experts', 'routed experts'),
+      active: r.int('num_experts_per_tok', 'experts per token'),
+      expertDim: base.dFf ?? 1,
+      routerBias: true,
+    };
+    const window = r.optInt('sliding_window');
+    const kinds = layerTypes(r, base.layers);
+    return {
+      fields: {...base, linearBias: true, moe},
+      layers: window === undefined || kinds === undefined ? undefined : {kinds, window},
+    };
+  },
+};
+
+const FAMILIES: readonly Family[] = [
+  llama,
+  mixtral,
+  qwen2,
+  qwen3,
+  qwenMoe,
+  phi3,
+  gemma,
+  deepseek,
+  gptOss,
+  gpt2,
+  bert,
+];
 
 /** Every model_type the import reads, sorted (for errors and docs/import.md). */
 export const HF_MODEL_TYPES: readonly string[] = FAMILIES.flatMap(f => f.modelTypes).sort();

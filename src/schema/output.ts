@@ -342,6 +342,7 @@ export const RESULT_SCHEMAS: Record<string, z.ZodType> = {
   help: helpRowSchema,
   version: versionRowSchema,
   'presets:hardware': presetRowSchema,
+  'presets:import': presetRowSchema,
   'presets:models': presetRowSchema,
   'presets:variants': presetRowSchema,
 };
