@@ -1,0 +1,266 @@
+/**
+ * Hugging Face config.json import (src/presets/hf-import.ts, docs/import.md): each fixture in
+ * test/fixtures/hf-configs is a publisher's config (key fields); importing it gives the published
+ * totals and KV bytes per token, and bad configs give the errors docs/import.md describes.
+ */
+import {readFileSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+import test from 'ava';
+import {InvalidInputError} from '../../src/errors.js';
+import {evaluate} from '../../src/model/engine.js';
+import {HF_MODEL_TYPES, importHfConfig, isHfConfig} from '../../src/presets/hf-import.js';
+import {importModelFile, loadModelFile, modelWarnings} from '../../src/presets/load.js';
+import type {ModelPreset} from '../../src/schema/presets.js';
+import {workload} from '../model/architectures/fixtures.js';
+
+const config = (name: string) =>
+  fileURLToPath(new URL(`../../../test/fixtures/hf-configs/${name}`, import.meta.url));
+const bad = (name: string) =>
+  fileURLToPath(new URL(`../../../test/fixtures/hf-bad/${name}`, import.meta.url));
+const json = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+
+const params = (model: ModelPreset) => evaluate(model, workload({mode: 'decode', seq: 1}), undefined).params;
+/** KV cache of one sequence of n tokens, bf16 (decode keeps the cache of all layers). */
+const kvBytes = (model: ModelPreset, n: number) =>
+  evaluate(model, workload({mode: 'decode', seq: n}), undefined).cacheBytes;
+const within = (actual: number, published: number, tolerance = 0.01) =>
+  Math.abs(actual / published - 1) <= tolerance;
+
+/** Dense configs: the count attncap makes and the publisher's, with the KV bytes per token in bf16. */
+const DENSE: {file: string; params: number; published: string; kvPerToken: number}[] = [
+  {file: 'llama-3.1-8b.json', params: 8.03e9, published: 'Llama 3.1 8B: 8.03B', kvPerToken: 131_072},
+  {file: 'qwen3-8b.json', params: 8.2e9, published: 'Qwen3-8B model card: 8.2B', kvPerToken: 147_456},
+  {file: 'gpt2.json', params: 124_439_808, published: 'GPT-2 checkpoint: 124,439,808', kvPerToken: 36_864},
+];
+
+for (const c of DENSE) {
+  test(`${c.file}: ${c.published} within 1%, ${c.kvPerToken} B of KV cache per token`, t => {
+    const model = loadModelFile(config(c.file));
+    t.true(within(params(model), c.params), `${params(model)} vs ${c.params}`);
+    t.is(kvBytes(model, 1000), 1000 * c.kvPerToken);
+  });
+}
+
+test('GPT-2: the imported config is the gpt2-small preset, field for field', t => {
+  const {preset} = importModelFile(config('gpt2.json'));
+  const {
+    id: _a,
+    name: _b,
+    sources: _c,
+    paramsPublished: _d,
+    $schema: _e,
+    ...shipped
+  } = loadModelFile(fileURLToPath(new URL('../../../presets/models/gpt2-small.json', import.meta.url)));
+  const {id: _f, name: _g, sources: _h, ...imported} = preset;
+  t.deepEqual(imported, shipped);
+  t.is(params(preset), 124_439_808);
+});
+
+test('Gemma 3 27B: text_config read, 52 local layers of w = 1,024 and 10 global, 27.0B text parameters', t => {
+  const {preset, warnings} = importModelFile(config('gemma-3-27b.json'));
+  const layers = {window: 0, global: 0};
+  for (const entry of preset.schedule ?? []) {
+    if (entry.variant === 'window:w=1024') layers.window += entry.repeat;
+    else if (entry.variant === 'standard') layers.global += entry.repeat;
+  }
+  t.deepEqual(layers, {window: 52, global: 10});
+  // Layers 5, 11, …: every sixth is global (configuration_gemma3.py sliding_window_pattern 6).
+  t.deepEqual(preset.schedule?.slice(0, 2), [
+    {repeat: 5, variant: 'window:w=1024'},
+    {repeat: 1, variant: 'standard'},
+  ]);
+  t.like(preset, {
+    dModel: 5376,
+    heads: 32,
+    kvHeads: 16,
+    headDim: 128,
+    layers: 62,
+    ffn: 'geglu',
+    tiedEmbeddings: true,
+  });
+  t.true(within(params(preset), 27.0e9), `${params(preset)}`);
+  t.deepEqual(warnings, [
+    `${config('gemma-3-27b.json')}: vision_config: the vision tower is not counted; attncap models the text decoder`,
+  ]);
+});
+
+test('Gemma 3 27B at 128k tokens: KV = 52 layers × 1,024 tokens + 10 layers × every token', t => {
+  const model = loadModelFile(config('gemma-3-27b.json'));
+  const n = 131_072;
+  const perLayerToken = 2 * 16 * 128 * 2; // K and V, 16 kv heads × 128, bf16
+  t.is(kvBytes(model, n), (52 * 1024 + 10 * n) * perLayerToken);
+  const allGlobal = {...model, schedule: undefined, variant: 'standard'};
+  t.is(kvBytes(allGlobal, n), 62 * n * perLayerToken); // the README's 507,904 B per token
+  t.is(62 * perLayerToken, 507_904);
+});
+
+test('Gemma 2 9B: alternate layers slide (layer 0 first), window 4,096; 9.24B; softcapping warned about', t => {
+  const {preset, warnings} = importModelFile(config('gemma-2-9b.json'));
+  t.is(preset.schedule?.length, 42);
+  t.deepEqual(preset.schedule?.slice(0, 2), [
+    {repeat: 1, variant: 'window:w=4096'},
+    {repeat: 1, variant: 'standard'},
+  ]);
+  t.true(within(params(preset), 9.24e9), `${params(preset)}`);
+  t.is(preset.weightFormat, 'fp32');
+  t.deepEqual(warnings, [
+    `${config('gemma-2-9b.json')}: attn_logit_softcapping: caps every attention score with a tanh; attncap does not count it`,
+  ]);
+});
+
+test('gpt-oss-20b: layer_types give 12 windows of 128 and 12 full layers; biases; mxfp4 weights', t => {
+  const {preset} = importModelFile(config('gpt-oss-20b.json'));
+  t.is(preset.schedule?.length, 24);
+  t.deepEqual(preset.schedule?.[0], {repeat: 1, variant: 'window:w=128'});
+  t.deepEqual(preset.schedule?.[1], {repeat: 1, variant: 'standard'});
+  t.like(preset, {headDim: 64, kvHeads: 8, linearBias: true, weightFormat: 'mxfp4'});
+  t.like(preset.moe, {experts: 32, active: 4, expertDim: 2880, routerBias: true});
+  // Beyond 128 tokens only the 12 full layers grow: 12 × 2 × 8 × 64 × 2 B = 24,576 B per token.
+  const model = loadModelFile(config('gpt-oss-20b.json'));
+  t.is(kvBytes(model, 1128) - kvBytes(model, 128), 1000 * 24_576);
+});
+
+test('DeepSeek-V3: MLA and MoE blocks from the config; fp8 weights; the MTP module warned about', t => {
+  const {preset, warnings} = importModelFile(config('deepseek-v3.json'));
+  t.deepEqual(preset.mla, {
+    qLoraRank: 1536,
+    kvLoraRank: 512,
+    qkNopeHeadDim: 128,
+    qkRopeHeadDim: 64,
+    vHeadDim: 128,
+  });
+  t.deepEqual(preset.moe, {
+    experts: 256,
+    active: 8,
+    shared: 1,
+    expertDim: 2048,
+    denseLayers: 3,
+    router: 'sigmoid',
+    routerBias: true,
+  });
+  t.like(preset, {dModel: 7168, heads: 128, layers: 61, dFf: 18432, weightFormat: 'fp8', kvHeads: undefined});
+  t.deepEqual(warnings, [
+    `${config('deepseek-v3.json')}: num_nextn_predict_layers: the multi-token-prediction module (1 extra layer) is not counted, as in the published totals`,
+  ]);
+});
+
+test('Qwen3-30B-A3B: 128 experts of 768, 8 per token, no shared experts, every layer MoE', t => {
+  const {preset, warnings} = importModelFile(config('qwen3-30b-a3b.json'));
+  t.deepEqual(preset.moe, {
+    experts: 128,
+    active: 8,
+    expertDim: 768,
+    shared: 0,
+    denseLayers: 0,
+    router: 'softmax',
+    routerBias: false,
+  });
+  t.like(preset, {heads: 32, kvHeads: 4, headDim: 128, variant: 'standard', schedule: undefined});
+  t.deepEqual(warnings, []);
+});
+
+test('a config nested in text_config and one known by its architectures only are both read', t => {
+  const gemma = json(config('gemma-3-27b.json'));
+  t.true(isHfConfig(gemma));
+  const {model_type: _type, ...llama} = json(config('llama-3.1-8b.json'));
+  const {preset} = importHfConfig(llama, {label: 'llama/config.json'});
+  t.is(preset.id, 'llama');
+  t.is(preset.dModel, 4096);
+  t.false(isHfConfig({id: 'gpt2-small', dModel: 768}));
+});
+
+test('the id: --id, else _name_or_path, else the folder of a config.json, else the file name', t => {
+  const llama = json(config('llama-3.1-8b.json'));
+  t.is(importHfConfig(llama, {label: 'x/config.json', id: 'mine'}).preset.id, 'mine');
+  t.is(
+    importHfConfig({...llama, _name_or_path: 'meta-llama/Llama-3.1-8B'}, {label: 'config.json'}).preset.id,
+    'llama-3.1-8b',
+  );
+  t.is(importHfConfig(llama, {label: 'models/Llama-3.1-8B/config.json'}).preset.id, 'llama-3.1-8b');
+  t.is(importHfConfig(llama, {label: 'My_Model.json'}).preset.id, 'my-model');
+});
+
+test('Qwen2: q/k/v biases, no output bias; the window from max_window_layers on, only with use_sliding_window', t => {
+  const base = {
+    model_type: 'qwen2',
+    hidden_size: 896,
+    intermediate_size: 4864,
+    num_hidden_layers: 24,
+    num_attention_heads: 14,
+    num_key_value_heads: 2,
+    max_position_embeddings: 32768,
+    vocab_size: 151936,
+    tie_word_embeddings: true,
+    sliding_window: 4096,
+    max_window_layers: 21,
+  };
+  const off = importHfConfig({...base, use_sliding_window: false}, {label: 'c.json'}).preset;
+  t.is(off.variant, 'standard');
+  t.is(off.attentionBias, 'qkv');
+  const on = importHfConfig({...base, use_sliding_window: true}, {label: 'c.json'}).preset;
+  t.deepEqual(on.schedule, [
+    {repeat: 21, variant: 'standard'},
+    {repeat: 3, variant: 'window:w=4096'},
+  ]);
+});
+
+test('Qwen2 biases add h·d_h + 2·h_kv·d_h per layer, the output projection none', t => {
+  const model = loadModelFile(config('llama-3.1-8b.json'));
+  const withQkv = {...model, attentionBias: 'qkv' as const};
+  const withAll = {...model, attentionBias: 'qkvo' as const};
+  t.is(params(withQkv) - params(model), 32 * (32 * 128 + 2 * 8 * 128));
+  t.is(params(withAll) - params(withQkv), 32 * 4096);
+});
+
+test('an unsupported model_type: exit-2 error naming it and listing the supported ones', t => {
+  const error = t.throws(() => importModelFile(bad('unsupported-type.json')), {
+    instanceOf: InvalidInputError,
+  });
+  t.is(
+    error.message,
+    `${bad('unsupported-type.json')}: model_type: "rwkv" is not a model type attncap imports; supported: ${HF_MODEL_TYPES.join(', ')}`,
+  );
+  t.is(error.exitCode, 2);
+  t.true(HF_MODEL_TYPES.includes('deepseek_v3') && HF_MODEL_TYPES.includes('gemma3_text'));
+});
+
+test('a missing required field: exit-2 error naming it (every missing field at once)', t => {
+  const error = t.throws(() => importModelFile(bad('missing-hidden-size.json')), {
+    instanceOf: InvalidInputError,
+  });
+  t.is(
+    error.message,
+    `${bad('missing-hidden-size.json')}: hidden_size: missing required field of a llama config (the model width)`,
+  );
+  const both = t.throws(() => importHfConfig({model_type: 'gpt2', n_embd: 'wide'}, {label: 'c.json'}));
+  t.is(
+    both.message,
+    [
+      'c.json: n_embd: expected a positive integer, received a string',
+      'c.json: n_head: missing required field of a gpt2 config (query heads)',
+      'c.json: n_positions: missing required field of a gpt2 config (learned positions)',
+      'c.json: n_layer: missing required field of a gpt2 config (the number of layers)',
+      'c.json: vocab_size: missing required field of a gpt2 config (the vocabulary size)',
+    ].join('\n'),
+  );
+});
+
+test('a cost-relevant field attncap ignores is a warning naming it, carried with the model', t => {
+  const model = loadModelFile(bad('ignored-field.json'));
+  t.deepEqual(modelWarnings(model), [
+    `${bad('ignored-field.json')}: mlp_bias: true puts biases on the FFN matrices only; attncap does not count them`,
+  ]);
+  t.deepEqual(modelWarnings(loadModelFile(config('llama-3.1-8b.json'))), []);
+});
+
+test('weightFormat: quant_method, else torch_dtype; an unknown method is warned about', t => {
+  const llama = json(config('llama-3.1-8b.json'));
+  const format = (extra: Record<string, unknown>) => importHfConfig({...llama, ...extra}, {label: 'c.json'});
+  t.is(format({}).preset.weightFormat, 'bf16');
+  t.is(format({quantization_config: {quant_method: 'awq', bits: 4}}).preset.weightFormat, 'int4');
+  const unknown = format({quantization_config: {quant_method: 'hqq'}});
+  t.is(unknown.preset.weightFormat, 'bf16');
+  t.deepEqual(unknown.warnings, [
+    'c.json: quantization_config.quant_method: is not a method attncap recognises (fp8, mxfp4, gptq, awq, bitsandbytes); weightFormat records torch_dtype instead',
+  ]);
+});
