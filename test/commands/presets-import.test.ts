@@ -1,0 +1,142 @@
+/**
+ * `attncap presets import FILE` and `--model-file config.json` through the built binary: the
+ * printed preset, warnings in the envelope and on stderr, exit codes of bad configs, and that
+ * nothing is written.
+ */
+import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import test from 'ava';
+import {ROOT, runCli, runJson} from '../helpers/cli.js';
+
+interface Envelope {
+  ok: boolean;
+  results: Record<string, unknown>[];
+  warnings: string[];
+  error?: {code: string; message: string; path: (string | number)[]};
+}
+
+const CONFIGS = 'test/fixtures/hf-configs';
+const BAD = 'test/fixtures/hf-bad';
+
+test('presets import prints a model preset (JSON, $schema first, the file as its source)', t => {
+  const {code, stdout, stderr} = runCli([
+    'presets',
+    'import',
+    `${CONFIGS}/llama-3.1-8b.json`,
+    '--id',
+    'my-llama',
+  ]);
+  t.is(code, 0);
+  t.is(stderr, '');
+  const preset = JSON.parse(stdout) as Record<string, unknown>;
+  t.is(Object.keys(preset)[0], '$schema');
+  t.like(preset, {
+    $schema: '../../docs/schema/model-preset.json',
+    id: 'my-llama',
+    dModel: 4096,
+    heads: 32,
+    kvHeads: 8,
+    headDim: 128,
+    layers: 32,
+    dFf: 14336,
+    ffn: 'swiglu',
+    vocab: 128256,
+    contextLength: 131072,
+    norm: 'rmsnorm',
+    weightFormat: 'bf16',
+  });
+  t.deepEqual(preset.sources, [
+    {
+      title: 'Hugging Face config.json (llama-3.1-8b.json)',
+      note: `Imported by attncap from ${CONFIGS}/llama-3.1-8b.json (model_type llama); field mapping: docs/import.md.`,
+    },
+  ]);
+});
+
+test('the printed preset, saved as a model file, gives the same cost as the config it came from', t => {
+  const dir = mkdtempSync(join(tmpdir(), 'attncap-import-'));
+  try {
+    for (const name of ['gemma-3-27b', 'deepseek-v3', 'gpt-oss-20b']) {
+      const printed = runCli(['presets', 'import', `${CONFIGS}/${name}.json`]);
+      t.is(printed.code, 0);
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, printed.stdout);
+      const args = ['cost', '--seq', '512,32768', '--mode', 'decode', '--batch', '4'];
+      const viaConfig = runJson<Envelope>([...args, '--model-file', `${CONFIGS}/${name}.json`]);
+      const viaPreset = runJson<Envelope>([...args, '--model-file', file]);
+      t.true(viaConfig.json.ok);
+      t.deepEqual(viaPreset.json.results, viaConfig.json.results, name);
+    }
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+});
+
+test('--model-file config.json: the warnings reach the JSON envelope and stderr', t => {
+  const file = `${BAD}/ignored-field.json`;
+  const warning = `${file}: mlp_bias: true puts biases on the FFN matrices only; attncap does not count them`;
+  const commands = [
+    ['cost', '--seq', '1024'],
+    ['memory', '--hardware', 'h100-sxm', '--seq', '1024'],
+    ['max-seq', '--hardware', 'h100-sxm'],
+    ['crossover', '--b', 'flash', '--metric', 'memory'],
+  ];
+  for (const command of commands) {
+    const {code, json} = runJson<Envelope>([...command, '--model-file', file]);
+    t.is(code, 0, command[0]);
+    t.deepEqual(json.warnings, [warning], command[0]);
+  }
+  const human = runCli(['cost', '--model-file', file, '--seq', '1024']);
+  t.is(human.code, 0);
+  t.true(human.stderr.includes(`warning: ${warning}\n`));
+  const printed = runCli(['presets', 'import', file]);
+  t.is(printed.stderr, `warning: ${warning}\n`);
+  t.deepEqual(runJson<Envelope>(['presets', 'import', file]).json.warnings, [warning]);
+});
+
+test('bad configs exit 2 with the message naming the field, and write nothing', t => {
+  const dir = mkdtempSync(join(tmpdir(), 'attncap-import-'));
+  try {
+    const cases: [string, string][] = [
+      [
+        'unsupported-type.json',
+        'model_type: "rwkv" is not a model type attncap imports; supported: bert, deepseek_v2,',
+      ],
+      ['missing-hidden-size.json', 'hidden_size: missing required field of a llama config (the model width)'],
+    ];
+    for (const [name, message] of cases) {
+      const path = join(ROOT, BAD, name);
+      const human = runCli(['presets', 'import', path], {cwd: dir});
+      t.is(human.code, 2, name);
+      t.is(human.stdout, '');
+      t.true(human.stderr.startsWith(`attncap: ${path}: ${message}`), human.stderr);
+      t.false(human.stderr.includes('    at '), 'no stack trace');
+      const viaModel = runJson<Envelope>(['cost', '--model-file', path], {cwd: dir});
+      t.is(viaModel.code, 2);
+      t.is(viaModel.json.error?.code, 'INVALID_INPUT');
+      t.true(viaModel.json.error?.message.startsWith(`${path}: ${message}`));
+    }
+    t.deepEqual(readdirSync(dir), []);
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+});
+
+test('Gemma 3 27B decodes to a longer context on an 80 GB GPU than the same model with every layer global', t => {
+  const args = [
+    'max-seq',
+    '--model-file',
+    `${CONFIGS}/gemma-3-27b.json`,
+    '--hardware',
+    'a100-80gb',
+    '--mode',
+    'decode',
+  ];
+  const mixed = runJson<Envelope>(args);
+  const global = runJson<Envelope>([...args, '--variant', 'standard']);
+  t.is(mixed.code, 0);
+  const maxSeq = (e: {json: Envelope}) => e.json.results[0]!.maxSeq as number;
+  // KV bytes per token: 10 global layers × 8,192 B beyond the windows, against 62 × 8,192 B.
+  t.true(maxSeq(mixed) > 5 * maxSeq(global), `${maxSeq(mixed)} vs ${maxSeq(global)}`);
+});
