@@ -41,6 +41,64 @@ for (const c of DENSE) {
   });
 }
 
+/**
+ * MoE configs: total and active against the publisher's figures. attncap's active count keeps
+ * every parameter but the routed experts a token does not select (the input embedding included);
+ * `inputEmbedding` marks the publishers (gpt-oss, DeepSeek) whose figure leaves the input embedding
+ * out, and the comparison then does too (docs/import.md "Active parameters").
+ */
+const MOE: {
+  file: string;
+  total: number;
+  active: number;
+  /** Relative tolerance of the active count: 1 %, or the published figure's rounding. */
+  activeTolerance?: number;
+  excludesInputEmbedding?: boolean;
+  kvPerToken: number;
+}[] = [
+  // DeepSeek-V3 README: 671B total without the 14B MTP module, 37B activated; KV: (512 + 64) × 2 B × 61.
+  {
+    file: 'deepseek-v3.json',
+    total: 671e9,
+    active: 37e9,
+    activeTolerance: 0.0136,
+    excludesInputEmbedding: true,
+    kvPerToken: 70_272,
+  },
+  // Qwen3-30B-A3B model card: 30.5B total, 3.3B activated (attncap: 3.353B, inside "3.3B" truncated).
+  {file: 'qwen3-30b-a3b.json', total: 30.5e9, active: 3.3e9, activeTolerance: 0.0161, kvPerToken: 98_304},
+  {file: 'qwen3-235b-a22b.json', total: 235e9, active: 22e9, kvPerToken: 2 * 4 * 128 * 2 * 94},
+  // Mixtral of Experts (arXiv:2401.04088) §2: 47B total (46.7B), 13B active (12.9B).
+  {file: 'mixtral-8x7b.json', total: 46.7e9, active: 12.9e9, kvPerToken: 131_072},
+  // gpt-oss model card Table 1: total / active parameters, the active figure without the embedding.
+  {file: 'gpt-oss-20b.json', total: 20.9e9, active: 3.6e9, excludesInputEmbedding: true, kvPerToken: 49_152},
+  {
+    file: 'gpt-oss-120b.json',
+    total: 116.8e9,
+    active: 5.1e9,
+    excludesInputEmbedding: true,
+    kvPerToken: 73_728,
+  },
+];
+
+for (const c of MOE) {
+  test(`${c.file}: total and active parameters as published, KV bytes per token`, t => {
+    const model = loadModelFile(config(c.file));
+    const e = evaluate(model, workload({mode: 'decode', seq: 1}), undefined);
+    t.true(within(e.params, c.total), `total ${e.params} vs ${c.total}`);
+    const active = e.activeParams - (c.excludesInputEmbedding ? (model.vocab ?? 0) * model.dModel : 0);
+    t.true(within(active, c.active, c.activeTolerance ?? 0.01), `active ${active} vs ${c.active}`);
+    // Every layer's cache at a context no window trims (gpt-oss: its 128-token windows full).
+    t.is(kvBytes(model, 128), 128 * c.kvPerToken);
+  });
+}
+
+test('DeepSeek-V3 caches exactly 70,272 B per token in bf16: the 512 latent and the 64 rope key, 61 layers', t => {
+  const model = loadModelFile(config('deepseek-v3.json'));
+  t.is(kvBytes(model, 100_000), 100_000 * (512 + 64) * 2 * 61);
+  t.is((512 + 64) * 2 * 61, 70_272);
+});
+
 test('GPT-2: the imported config is the gpt2-small preset, field for field', t => {
   const {preset} = importModelFile(config('gpt2.json'));
   const {
