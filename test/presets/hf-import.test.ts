@@ -10,6 +10,7 @@ import {InvalidInputError} from '../../src/errors.js';
 import {evaluate} from '../../src/model/engine.js';
 import {HF_MODEL_TYPES, importHfConfig, isHfConfig} from '../../src/presets/hf-import.js';
 import {importModelFile, loadModelFile, modelWarnings} from '../../src/presets/load.js';
+import {runCost} from '../../src/queries/cost.js';
 import type {ModelPreset} from '../../src/schema/presets.js';
 import {workload} from '../model/architectures/fixtures.js';
 
@@ -322,3 +323,28 @@ test('weightFormat: quant_method, else torch_dtype; an unknown method is warned 
     'c.json: quantization_config.quant_method: is not a method attncap recognises (fp8, mxfp4, gptq, awq, bitsandbytes); weightFormat records torch_dtype instead',
   ]);
 });
+
+/** Each preset made from a publisher's config, and the config: the same answers (cost rows equal). */
+const PRESET_CONFIGS: [string, string][] = [
+  ['deepseek-v3', 'deepseek-v3.json'],
+  ['qwen3-8b', 'qwen3-8b.json'],
+  ['qwen3-30b-a3b', 'qwen3-30b-a3b.json'],
+  ['qwen3-235b-a22b', 'qwen3-235b-a22b.json'],
+  ['mixtral-8x7b', 'mixtral-8x7b.json'],
+  ['gpt-oss-20b', 'gpt-oss-20b.json'],
+  ['gpt-oss-120b', 'gpt-oss-120b.json'],
+  ['gemma-3-27b', 'gemma-3-27b.json'],
+  ['gemma-2-9b', 'gemma-2-9b.json'],
+  ['llama-3.1-8b', 'llama-3.1-8b.json'],
+];
+
+for (const [id, file] of PRESET_CONFIGS) {
+  test(`the ${id} preset and ${file} give the same cost rows (prefill, decode, train)`, t => {
+    for (const mode of ['prefill', 'decode', 'train']) {
+      const flags = {seq: '1000,40000', mode, batch: '3', variant: undefined};
+      const preset = runCost({...flags, model: id}, {breakdown: true}).rows;
+      const imported = runCost({...flags, 'model-file': config(file)}, {breakdown: true}).rows;
+      t.deepEqual(imported, preset, mode);
+    }
+  });
+}
