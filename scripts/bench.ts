@@ -219,6 +219,27 @@ rows.push({
   budget: '≤ 2,000 ms',
   ok: sweep.ms <= 2000,
 });
+// A 2026 model next to the dense one (issue 13): DeepSeek-V3's 61 layers of MLA and 256-expert MoE
+// (3 dense layers split off) must cost no more than 2× Llama-3.1-8B's query and 10k-point sweep.
+const moeArgs = (model: string) => [bin, 'cost', '--model', model, '--seq', '128k', '--json'];
+const denseCost = timeCommand(moeArgs('llama-3.1-8b'), 7);
+const moeCost = timeCommand(moeArgs('deepseek-v3'), 7);
+rows.push({
+  figure: 'cost --json, DeepSeek-V3 (median of 7)',
+  value: `${moeCost.ms.toFixed(0)} ms (Llama-3.1-8B ${denseCost.ms.toFixed(0)} ms: ${(moeCost.ms / denseCost.ms).toFixed(2)}×)`,
+  budget: '≤ 2× Llama-3.1-8B',
+  ok: moeCost.ms <= 2 * denseCost.ms,
+});
+const modelSweep = (model: string) =>
+  timeCommand([bin, 'sweep', '--model', model, '--metric', 'flops', '--seq', '1..10000:+1', '--json'], 3);
+const denseSweep = modelSweep('llama-3.1-8b');
+const moeSweep = modelSweep('deepseek-v3');
+rows.push({
+  figure: '10,000-point sweep, DeepSeek-V3 (median of 3)',
+  value: `${moeSweep.ms.toFixed(0)} ms (Llama-3.1-8B ${denseSweep.ms.toFixed(0)} ms: ${(moeSweep.ms / denseSweep.ms).toFixed(2)}×)`,
+  budget: '≤ 2× Llama-3.1-8B',
+  ok: moeSweep.ms <= 2 * denseSweep.ms,
+});
 const report = startup.report;
 rows.push({
   figure: `report, end to end (median of ${ROUNDS})`,
