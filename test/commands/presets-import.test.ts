@@ -140,3 +140,9 @@ test('Gemma 3 27B decodes to a longer context on an 80 GB GPU than the same mode
   // KV bytes per token: 10 global layers × 8,192 B beyond the windows, against 62 × 8,192 B.
   t.true(maxSeq(mixed) > 5 * maxSeq(global), `${maxSeq(mixed)} vs ${maxSeq(global)}`);
 });
+
+test('presets models ID shows the checkpoint weight format of an imported preset', t => {
+  const {code, stdout} = runCli(['presets', 'models', 'gpt-oss-20b']);
+  t.is(code, 0);
+  t.true(/│ weights \(checkpoint\) +│ mxfp4 +│/.test(stdout), stdout);
+});

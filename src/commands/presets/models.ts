@@ -217,6 +217,12 @@ function renderOne(
   if (m.tokenTypes !== undefined) rows.push(['token types', formatInt(m.tokenTypes)]);
   rows.push(['norm', m.norm === 'rmsnorm' ? 'RMSNorm (d weights)' : 'LayerNorm (2·d weights)']);
   rows.push(['linear biases', m.linearBias ? 'yes' : 'no']);
+  if (m.attentionBias !== undefined)
+    rows.push([
+      'attention biases',
+      {none: 'none', qkv: 'Q, K, V (not the output)', qkvo: 'Q, K, V and output'}[m.attentionBias],
+    ]);
+  if (m.weightFormat !== undefined) rows.push(['weights (checkpoint)', m.weightFormat]);
   if (m.pooler) rows.push(['pooler', 'Linear(d → d) on the first token']);
   rows.push(...planRows(m));
   for (const [i, stage] of (m.stages ?? []).entries()) {
