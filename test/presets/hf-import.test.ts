@@ -100,19 +100,38 @@ test('DeepSeek-V3 caches exactly 70,272 B per token in bf16: the 512 latent and 
   t.is((512 + 64) * 2 * 61, 70_272);
 });
 
-test('GPT-2: the imported config is the gpt2-small preset, field for field', t => {
-  const {preset} = importModelFile(config('gpt2.json'));
-  const {
-    id: _a,
-    name: _b,
-    sources: _c,
-    paramsPublished: _d,
-    $schema: _e,
-    ...shipped
-  } = loadModelFile(fileURLToPath(new URL('../../../presets/models/gpt2-small.json', import.meta.url)));
-  const {id: _f, name: _g, sources: _h, ...imported} = preset;
-  t.deepEqual(imported, shipped);
-  t.is(params(preset), 124_439_808);
+/** The preset's fields but those naming it (id, name, sources) and the published counts. */
+function shape(model: ModelPreset): Partial<ModelPreset> {
+  const {id: _i, name: _n, sources: _s, paramsPublished: _p, $schema: _d, weightFormat: _w, ...rest} = model;
+  return rest;
+}
+const shipped = (id: string) =>
+  loadModelFile(fileURLToPath(new URL(`../../../presets/models/${id}.json`, import.meta.url)));
+
+for (const [file, id] of [
+  ['gpt2.json', 'gpt2-small'],
+  ['mistral-7b.json', 'mistral-7b'],
+  ['bert-base-uncased.json', 'bert-base'],
+] as const) {
+  test(`${file}: the imported config is the hand-written ${id} preset, field for field`, t => {
+    const {preset, warnings} = importModelFile(config(file));
+    t.deepEqual(shape(preset), shape(shipped(id)));
+    t.deepEqual(warnings, []);
+  });
+}
+
+test('Phi-3 mini 4k: MHA, SwiGLU, the 2,047-token window on every layer, 3.82B', t => {
+  const {preset} = importModelFile(config('phi-3-mini-4k.json'));
+  t.like(preset, {
+    heads: 32,
+    kvHeads: 32,
+    headDim: 96,
+    variant: 'window:w=2047',
+    ffn: 'swiglu',
+    tiedEmbeddings: false,
+  });
+  // Phi-3 technical report (arXiv:2404.14219) §2: 3.8B parameters.
+  t.true(within(params(preset), 3.82e9), `${params(preset)}`);
 });
 
 test('Gemma 3 27B: text_config read, 52 local layers of w = 1,024 and 10 global, 27.0B text parameters', t => {
