@@ -120,14 +120,32 @@ function kindOf(value: unknown): string {
 
 // ---- families -----------------------------------------------------------------------------------
 
-/** Layer kinds of the stack as Hugging Face's `layer_types` names them. */
-type LayerKind = 'full' | 'sliding';
+/**
+ * Layer kinds of the stack as Hugging Face's `layer_types` names them: full and sliding-window
+ * attention, chunked local attention (Llama 4), Gated DeltaNet "linear attention" (Qwen3-Next),
+ * Mamba-2 (Nemotron-H).
+ */
+type LayerKind = 'full' | 'sliding' | 'chunked' | 'linear' | 'mamba2';
+type MlpKind = 'dense' | 'moe' | 'none';
+
+/** The stack, layer by layer (docs/layer-plans.md: it becomes the preset's variant, pattern or schedule). */
+interface Layers {
+  kinds: LayerKind[];
+  /** Keys of a sliding layer (sliding_window). */
+  window?: number;
+  /** Tokens of a chunk (attention_chunk_size). */
+  chunk?: number;
+  /** Every attention layer has attention sinks (gpt-oss). */
+  sinks?: boolean;
+  /** The FFN of each layer, where layers differ (Nemotron-H's mixer-only layers, Llama 4's interleaved MoE). */
+  mlp?: MlpKind[];
+}
 
 interface Mapped {
   /** Preset fields (dimensions, FFN, biases, vocabulary). */
   fields: ModelPresetInput;
   /** Per layer, when some layers attend within a window; with the window in tokens. */
-  layers?: {kinds: LayerKind[]; window: number};
+  layers?: Layers;
 }
 
 interface Family {
@@ -228,10 +246,13 @@ function patternedWindow(r: Reader, layers: number, pattern: number): Mapped['la
 }
 
 /** `layer_types` ("full_attention" / "sliding_attention"), one per layer, when the config lists them. */
-function layerTypes(r: Reader, layers: number): LayerKind[] | undefined {
+function layerTypes(
+  r: Reader,
+  layers: number,
+  known: Record<string, LayerKind> = {full_attention: 'full', sliding_attention: 'sliding'},
+): LayerKind[] | undefined {
   const value = r.raw('layer_types');
   if (value === undefined) return undefined;
-  const known: Record<string, LayerKind> = {full_attention: 'full', sliding_attention: 'sliding'};
   if (!Array.isArray(value) || value.length !== layers || value.some(v => typeof v !== 'string')) {
     r.problems.push({
       path: [...r.at, 'layer_types'],
@@ -549,12 +570,150 @@ const gptOss: Family = {
     const kinds = layerTypes(r, base.layers);
     return {
       fields: {...base, linearBias: true, moe},
-      layers: window === undefined || kinds === undefined ? undefined : {kinds, window},
+      layers: {kinds: kinds ?? new Array(base.layers).fill('full'), window, sinks: true},
+    };
+  },
+};
+
+const qwen3Next: Family = {
+  modelTypes: ['qwen3_next'],
+  architectures: ['Qwen3NextForCausalLM'],
+  map(r, warn) {
+    // configuration_qwen3_next.py: layer_types "linear_attention" (Gated DeltaNet) / "full_attention",
+    // by default every full_attention_interval-th layer full; MoE with one shared expert in every layer.
+    const base = decoderFields(r, {headDim: 256, tied: false, act: 'silu'});
+    const sharedDim = r.optInt('shared_expert_intermediate_size');
+    const moe = {
+      experts: r.int('num_experts', 'routed experts'),
+      active: r.int('num_experts_per_tok', 'experts per token'),
+      expertDim: r.int('moe_intermediate_size', 'the width of one expert'),
+      ...(sharedDim === undefined ? {} : {shared: 1, sharedDim}),
+      denseLayers: qwenDenseLayers(r, base.layers, warn),
+    };
+    const keyHeads = r.int('linear_num_key_heads', 'Gated DeltaNet key heads');
+    const gatedDeltaNet = {
+      heads: keyHeads,
+      keyHeadDim: r.int('linear_key_head_dim', 'Gated DeltaNet key channels per head'),
+      valueHeadDim: r.int('linear_value_head_dim', 'Gated DeltaNet value channels per head'),
+      valueHeads: r.optInt('linear_num_value_heads') ?? keyHeads,
+      conv: r.optInt('linear_conv_kernel_dim') ?? 4,
+    };
+    if (r.bool('attn_output_gate', true))
+      warn(
+        'attn_output_gate',
+        'gates each attention output with a sigmoid of a second query-sized projection; attncap does not count it',
+      );
+    const interval = r.optInt('full_attention_interval') ?? 4;
+    const kinds =
+      layerTypes(r, base.layers, {full_attention: 'full', linear_attention: 'linear'}) ??
+      Array.from({length: base.layers}, (_, i): LayerKind => ((i + 1) % interval === 0 ? 'full' : 'linear'));
+    return {fields: {...base, ...llamaBiases(r, warn), moe, gatedDeltaNet}, layers: {kinds}};
+  },
+};
+
+const llama4: Family = {
+  modelTypes: ['llama4', 'llama4_text'],
+  architectures: ['Llama4ForConditionalGeneration', 'Llama4ForCausalLM'],
+  map(r, warn) {
+    // configuration_llama4.py: no_rope_layers[i] = 1 → a RoPE layer with chunked attention of
+    // attention_chunk_size, 0 → a global NoPE layer (default: every no_rope_layer_interval-th, 4);
+    // MoE every interleave_moe_layer_step-th layer (experts of intermediate_size plus one shared
+    // expert), the other layers dense of intermediate_size_mlp.
+    const base = decoderFields(r, {tied: false, act: 'silu'});
+    const layers = base.layers;
+    const step = r.optInt('interleave_moe_layer_step') ?? 1;
+    const isMoe = (i: number) => (i + 1) % step === 0;
+    const expertDim = base.dFf ?? 1;
+    const moe = {
+      experts: r.int('num_local_experts', 'routed experts'),
+      active: r.int('num_experts_per_tok', 'experts per token'),
+      expertDim,
+      shared: 1,
+      sharedDim: expertDim,
+      router: 'sigmoid' as const,
+    };
+    const listed = r.raw('no_rope_layers');
+    const interval = r.optInt('no_rope_layer_interval') ?? 4;
+    const rope =
+      Array.isArray(listed) && listed.length === layers
+        ? listed.map(v => v !== 0)
+        : Array.from({length: layers}, (_, i) => (i + 1) % interval !== 0);
+    const chunk = r.optInt('attention_chunk_size');
+    const kinds = rope.map((withRope): LayerKind => (withRope && chunk !== undefined ? 'chunked' : 'full'));
+    const mlp =
+      step === 1 ? undefined : Array.from({length: layers}, (_, i): MlpKind => (isMoe(i) ? 'moe' : 'dense'));
+    return {
+      fields: {...base, ...llamaBiases(r, warn), dFf: r.optInt('intermediate_size_mlp') ?? expertDim, moe},
+      layers: {kinds, chunk, ...(mlp === undefined ? {} : {mlp})},
+    };
+  },
+};
+
+const nemotronH: Family = {
+  modelTypes: ['nemotron_h'],
+  architectures: ['NemotronHForCausalLM'],
+  map(r) {
+    // configuration_nemotron_h.py: hybrid_override_pattern has one character per block — M a
+    // Mamba-2 mixer, * attention, - an MLP (squared ReLU). attncap's layer is a mixer and the MLP
+    // block that follows it (if any), so 52 blocks M-…*- become 28 layers of which 24 have an FFN.
+    const dModel = r.int('hidden_size', 'the model width');
+    const heads = r.int('num_attention_heads', 'query heads');
+    const blocks = r.int('num_hidden_layers', 'the number of blocks');
+    const pattern = r.str('hybrid_override_pattern') ?? '';
+    const kinds: LayerKind[] = [];
+    const mlp: MlpKind[] = [];
+    let invalid = pattern.length !== blocks;
+    for (const c of pattern) {
+      if (c === 'M' || c === '*') {
+        kinds.push(c === 'M' ? 'mamba2' : 'full');
+        mlp.push('none');
+      } else if (c === '-' && mlp.length > 0 && mlp[mlp.length - 1] === 'none') mlp[mlp.length - 1] = 'dense';
+      else invalid = true;
+    }
+    if (invalid || kinds.length === 0)
+      r.problems.push({
+        path: [...r.at, 'hybrid_override_pattern'],
+        message: `expected one of M (Mamba-2), * (attention) and - (an MLP after a mixer) per block, num_hidden_layers (${blocks}) in all`,
+      });
+    const act = r.str('mlp_hidden_act') ?? 'relu2';
+    return {
+      fields: {
+        id: '',
+        name: '',
+        sources: [],
+        architecture: 'transformer',
+        dModel,
+        heads,
+        kvHeads: r.optInt('num_key_value_heads') ?? heads,
+        headDim: r.optInt('attention_head_dim') ?? r.optInt('head_dim') ?? Math.floor(dModel / heads),
+        layers: Math.max(1, kinds.length),
+        dFf: r.int('intermediate_size', 'the MLP width'),
+        ffn: act.startsWith('relu') ? 'relu' : 'gelu',
+        vocab: r.int('vocab_size', 'the vocabulary size'),
+        contextLength: r.optInt('max_position_embeddings'),
+        causal: true,
+        tiedEmbeddings: r.bool('tie_word_embeddings', false),
+        norm: 'rmsnorm',
+        linearBias: false,
+        mamba2: {
+          state: r.int('ssm_state_size', 'the SSM state size'),
+          headDim: r.int('mamba_head_dim', 'channels per SSM head'),
+          heads: r.int('mamba_num_heads', 'SSM heads'),
+          expand: r.optInt('expand') ?? 2,
+          conv: r.optInt('conv_kernel') ?? 4,
+          groups: r.optInt('n_groups') ?? 1,
+          chunk: r.optInt('chunk_size') ?? 256,
+        },
+      },
+      layers: {kinds, mlp},
     };
   },
 };
 
 const FAMILIES: readonly Family[] = [
+  qwen3Next,
+  llama4,
+  nemotronH,
   llama,
   mixtral,
   qwen2,
@@ -618,20 +777,73 @@ function defaultId(top: Json, label: string, modelType: string): string {
   return 'imported';
 }
 
-/** Run-length groups of the layer kinds: the preset's variant, or a schedule when they differ. */
-function attentionOf(layers: Mapped['layers'], contextLength: number | undefined): Partial<ModelPresetInput> {
-  // A window at least the trained context never drops a key: plain attention (Qwen2 configs state 131072).
-  if (layers === undefined || (contextLength !== undefined && layers.window >= contextLength))
-    return {variant: 'standard'};
-  const variantOf = (kind: LayerKind) => (kind === 'sliding' ? `window:w=${layers.window}` : 'standard');
-  const schedule: {repeat: number; variant: string}[] = [];
-  for (const kind of layers.kinds) {
-    const variant = variantOf(kind);
-    const last = schedule[schedule.length - 1];
-    if (last?.variant === variant) last.repeat++;
-    else schedule.push({repeat: 1, variant});
+type PlanEntry = {
+  repeat: number;
+  kind?: 'mamba2' | 'gated-deltanet';
+  name?: string;
+  variant?: string;
+  sinks?: boolean;
+  mlp?: MlpKind;
+};
+
+/** Consecutive equal entries as one entry with a repeat. */
+function runs(entries: readonly Omit<PlanEntry, 'repeat'>[]): PlanEntry[] {
+  const out: PlanEntry[] = [];
+  let lastKey = '';
+  for (const entry of entries) {
+    const key = JSON.stringify(entry);
+    const last = out[out.length - 1];
+    if (last !== undefined && key === lastKey) last.repeat++;
+    else out.push({repeat: 1, ...entry});
+    lastKey = key;
   }
-  return schedule.length === 1 ? {variant: schedule[0].variant} : {schedule};
+  return out;
+}
+
+/**
+ * The layer plan of the stack (docs/layer-plans.md): every layer alike → the model's `variant`;
+ * a period repeated at least twice → a `pattern` (Gemma 3: 5 local : 1 global, cycled over 62
+ * layers); otherwise the `schedule` of runs. Local and global attention layers are named `local`
+ * and `global` (the names a --variant selector addresses) when a model has both.
+ */
+function planOf(layers: Layers | undefined, contextLength: number | undefined): Partial<ModelPresetInput> {
+  if (layers === undefined) return {variant: 'standard'};
+  // A window at least the trained context never drops a key: plain attention (Qwen2 configs state 131072).
+  const noWindow =
+    layers.window === undefined || (contextLength !== undefined && layers.window >= contextLength);
+  const kinds = layers.kinds.map(kind => (kind === 'sliding' && noWindow ? 'full' : kind));
+  const local = kinds.some(k => k === 'sliding' || k === 'chunked') && kinds.includes('full');
+  const entries = kinds.map((kind, i): Omit<PlanEntry, 'repeat'> => {
+    const mlp = layers.mlp?.[i];
+    const tail = mlp === undefined ? {} : {mlp};
+    if (kind === 'linear') return {kind: 'gated-deltanet', ...tail};
+    if (kind === 'mamba2') return {kind: 'mamba2', ...tail};
+    const variant =
+      kind === 'sliding'
+        ? `window:w=${layers.window}`
+        : kind === 'chunked'
+          ? `chunked:chunk=${layers.chunk}`
+          : undefined;
+    return {
+      ...(local ? {name: kind === 'full' ? 'global' : 'local'} : {}),
+      ...(variant === undefined ? {} : {variant}),
+      ...(layers.sinks ? {sinks: true} : {}),
+      ...tail,
+    };
+  });
+  const keys = entries.map(e => JSON.stringify(e));
+  const n = keys.length;
+  if (keys.every(k => k === keys[0])) {
+    const only = entries[0] ?? {};
+    const keysOf = Object.keys(only);
+    if (keysOf.length === 0) return {variant: 'standard'};
+    if (keysOf.length === 1 && only.variant !== undefined) return {variant: only.variant};
+    return {pattern: [{repeat: 1, ...only}]};
+  }
+  for (let period = 2; 2 * period <= n; period++) {
+    if (keys.every((k, i) => k === keys[i % period])) return {pattern: runs(entries.slice(0, period))};
+  }
+  return {schedule: runs(entries)};
 }
 
 function shortValue(value: string): string {
@@ -696,7 +908,7 @@ export function importHfConfig(data: Json, options: HfImportOptions): HfImport {
     ...fields,
     id,
     name: typeof data._name_or_path === 'string' ? data._name_or_path : `${id} (${modelType}, imported)`,
-    ...attentionOf(mapped.layers, fields.contextLength),
+    ...planOf(mapped.layers, fields.contextLength),
     ...(format === undefined ? {} : {weightFormat: format}),
     sources: [
       {
