@@ -312,7 +312,7 @@ test('--json is honoured by --version, --help, -h and topics: one JSON document 
   t.is(topic.results[0].subject, 'presets');
   t.deepEqual(
     topic.results[0].commands.map(c => c.command),
-    ['presets hardware', 'presets models', 'presets variants'],
+    ['presets hardware', 'presets import', 'presets models', 'presets variants'],
   );
   const help = runCli(['-h']);
   t.is(help.code, 0);

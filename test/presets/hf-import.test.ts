@@ -10,8 +10,8 @@ import {InvalidInputError} from '../../src/errors.js';
 import {evaluate} from '../../src/model/engine.js';
 import {HF_MODEL_TYPES, importHfConfig, isHfConfig} from '../../src/presets/hf-import.js';
 import {importModelFile, loadModelFile, modelWarnings} from '../../src/presets/load.js';
-import {runCost} from '../../src/queries/cost.js';
 import type {ModelPreset} from '../../src/schema/presets.js';
+import {costQ} from '../helpers/queries.js';
 import {workload} from '../model/architectures/fixtures.js';
 
 const config = (name: string) =>
@@ -382,11 +382,11 @@ const PRESET_CONFIGS: [string, string][] = [
 ];
 
 for (const [id, file] of PRESET_CONFIGS) {
-  test(`the ${id} preset and ${file} give the same cost rows (prefill, decode, train)`, t => {
+  test(`the ${id} preset and ${file} give the same cost rows (prefill, decode, train)`, async t => {
     for (const mode of ['prefill', 'decode', 'train']) {
-      const flags = {seq: '1000,40000', mode, batch: '3', variant: undefined};
-      const preset = runCost({...flags, model: id}, {breakdown: true}).rows;
-      const imported = runCost({...flags, 'model-file': config(file)}, {breakdown: true}).rows;
+      const flags = {seq: '1000,40000', mode, batch: '3'};
+      const preset = (await costQ({...flags, model: id}, {breakdown: true})).rows;
+      const imported = (await costQ({...flags, 'model-file': config(file)}, {breakdown: true})).rows;
       t.deepEqual(imported, preset, mode);
     }
   });
