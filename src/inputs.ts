@@ -249,7 +249,10 @@ export function resolveWorkload(input: WorkloadInput, model: ModelPreset): Resol
     ...input.accounting,
   };
   const mode = input.mode ?? 'prefill';
-  const weights = parseWeightFormat(input.weights ?? checkpointFormat(model) ?? dtype, 'weights');
+  // A quantised checkpoint (gpt-oss's mxfp4) is an inference default: training keeps float weights.
+  const own = checkpointFormat(model);
+  const ownDefault = own !== undefined && (mode !== 'train' || WEIGHT_FORMATS[own]?.float) ? own : undefined;
+  const weights = parseWeightFormat(input.weights ?? ownDefault ?? dtype, 'weights');
   const embeddingWeights = parseWeightFormat(input.embeddingWeights ?? dtype, 'embedding-weights');
   if (mode === 'train' && !weights.float) {
     throw new InvalidInputError(

@@ -86,4 +86,10 @@ test("a quantised checkpoint's own format is the default of --weights; float che
   t.is(resolveWorkload({}, withFormat('fp32')).weights.label, 'bf16');
   t.is(resolveWorkload({}, withFormat('int3')).weights.label, 'bf16');
   t.is(resolveWorkload({weights: 'bf16'}, withFormat('mxfp4')).weights.label, 'bf16');
+  // Training keeps float weights: a quantised checkpoint is no default there, fp8 still is.
+  t.is(resolveWorkload({mode: 'train'}, withFormat('mxfp4')).weights.label, 'bf16');
+  t.is(resolveWorkload({mode: 'train'}, withFormat('fp8')).weights.label, 'fp8');
+  t.throws(() => resolveWorkload({mode: 'train', weights: 'mxfp4'}, withFormat('mxfp4')), {
+    instanceOf: InvalidInputError,
+  });
 });
