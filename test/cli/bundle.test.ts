@@ -150,3 +150,13 @@ test('query commands print and exit exactly as through oclif: results, envelopes
     t.is(direct.stderr, oclif.stderr, argv.join(' '));
   }
 });
+
+test("bin/run.js checks package.json's engines.node, since the bundle leaves oclif's check out", t => {
+  const pjson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {engines: {node: string}};
+  const minimum = /const MIN_NODE = \[(\d+), (\d+)\];/.exec(
+    readFileSync(join(ROOT, 'bin', 'run.js'), 'utf8'),
+  );
+  t.truthy(minimum, 'bin/run.js declares MIN_NODE');
+  t.is(pjson.engines.node, `>=${minimum?.[1]}.${minimum?.[2]}`);
+  t.false(readFileSync(BUNDLE, 'latin1').includes('checkNodeVersion()'));
+});
