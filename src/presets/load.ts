@@ -21,6 +21,7 @@ import {
 } from '../schema/presets.js';
 import {nearest} from '../suggest.js';
 import {type PresetKind, packageRoot, presetsDir} from './paths.js';
+import {prevalidated} from './prevalidated.js';
 import {type DataFileOptions, type Problem, parseDataFile, problemsError, validateData} from './validate.js';
 
 /** A named cross-field rule: checks a parsed preset and returns its problems (none when it holds). */
@@ -393,7 +394,9 @@ function loadShipped<T>(id: string, info: KindInfo<T>): T {
       },
     );
   }
-  const preset = parsePreset(text, relative(packageRoot, file), info, id);
+  const label = relative(packageRoot, file);
+  const checked = prevalidated(label, text) as T | undefined; // validated by the build
+  const preset = checked === undefined ? parsePreset(text, label, info, id) : deepFreeze(checked);
   presetCache.set(key, preset);
   return preset;
 }
