@@ -55,7 +55,17 @@ function exitCodeOf(error: unknown): number {
  * starts"): they use nothing of it but the parser, the `--json` flag and the environment prefix.
  * oclif's `Config.load` (package.json, manifest, theme, plugins) is a sixth of a query's start-up.
  */
-const DIRECT = new Set(['cost', 'latency', 'max-seq', 'memory', 'report', 'serve']);
+const DIRECT = new Set([
+  'compare',
+  'complexity',
+  'cost',
+  'crossover',
+  'latency',
+  'max-seq',
+  'memory',
+  'report',
+  'serve',
+]);
 /** Arguments that oclif's `run` answers itself (help) or that need its full configuration. */
 const HELP_ARGS = new Set(['--help', '-h', 'help']);
 

@@ -141,6 +141,9 @@ test('query commands print and exit exactly as through oclif: results, envelopes
     ['--model', 'gpt2-small', '--json'],
     ['serve', '--json', 'extra'],
     ['memory', 'extra', '--json'],
+    ['compare', '--json'],
+    ['crossover', '--hardware', 'h100-sxm'],
+    ['complexity', '--variant', 'nope', '--json'],
   ];
   for (const argv of cases) {
     const direct = runCli(argv);
