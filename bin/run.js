@@ -22,6 +22,13 @@ if (argv.some(a => a === '--version' || a === '-v') && argv.every(a => VERSION_A
       : `attncap/${version} ${process.platform}-${process.arch} node-${process.version}\n`,
   );
 } else {
+  // package.json's engines.node (the bundle leaves out oclif's semver check; oclif's wording).
+  const MIN_NODE = [20, 19];
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1]))
+    process.emitWarning(
+      `Node version must be >=${MIN_NODE.join('.')} to use this CLI. Current node version: ${process.versions.node}`,
+    );
   const [{existsSync}, {fileURLToPath}, {loadBundle}] = await Promise.all([
     import('node:fs'),
     import('node:url'),

@@ -54,6 +54,27 @@ const englishZodOnly: Plugin = {
   },
 };
 
+/**
+ * oclif's index checks, as it loads, that Node satisfies the CLI's `engines.node`: it reads
+ * package.json and builds semver's ~40 regular expressions, 2–3 ms of every start. bin/run.js
+ * makes the same check with two integer comparisons (test/cli/bundle.test.ts keeps both in step
+ * with package.json), so the bundle leaves oclif's out. The build fails if oclif's code changes.
+ */
+const noOclifEngineCheck: Plugin = {
+  name: 'no-oclif-engine-check',
+  setup(b) {
+    b.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]index\.js$/}, args => {
+      const source = readFileSync(args.path, 'utf8');
+      const call = /^checkNodeVersion\(\);$/m;
+      if (!call.test(source)) throw new Error(`${args.path}: oclif's checkNodeVersion() call was not found`);
+      return {
+        contents: source.replace(call, '// checkNodeVersion(): bin/run.js checks engines.node'),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 function zodEnglishLocale(): string {
   return join(
     dirname(createRequire(join(root, 'package.json')).resolve('zod/package.json')),
@@ -100,7 +121,7 @@ async function bundle(): Promise<void> {
     format: 'cjs',
     target: 'node20',
     external: ['webgpu', 'gl', 'typescript', 'xmlbuilder2'],
-    plugins: [vendoredGpuJs, englishZodOnly],
+    plugins: [vendoredGpuJs, englishZodOnly, noOclifEngineCheck],
     // Code loaded from V8's code cache cannot run import() on Node 20 (the callback is lost:
     // ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so dynamic imports become require() calls; Node
     // >= 20.19 can require() the one ES module reached this way (webgpu, in calibrate).

@@ -11,6 +11,7 @@ import {idealRates, type Peaks} from './model/roofline.js';
 import {loadHardware, loadHardwareFile} from './presets/load.js';
 import {packageRoot} from './presets/paths.js';
 import {matrixPeak} from './presets/peaks.js';
+import {prevalidated} from './presets/prevalidated.js';
 import {parseDataFile} from './presets/validate.js';
 import {type Warning, warning} from './scenario/warnings.js';
 import type {Dtype, HardwarePreset} from './schema/presets.js';
@@ -93,8 +94,9 @@ function readPresetProfile(id: string): {profile: Profile; source: string; own: 
   const own = existsSync(ownPath);
   const path = own ? ownPath : join(packageRoot, 'calibration', 'default.json');
   const label = path.slice(packageRoot.length + 1);
+  const text = readFileSync(path, 'utf8');
   return {
-    profile: parseDataFile(readFileSync(path, 'utf8'), label, profileSchema) as Profile,
+    profile: (prevalidated(label, text) ?? parseDataFile(text, label, profileSchema)) as Profile,
     source: label,
     own,
   };

@@ -96,3 +96,70 @@ test('an unbuilt checkout says how to build (exit 3), without a stack trace', t 
     rmSync(dir, {recursive: true, force: true});
   }
 });
+
+/**
+ * The query commands start without oclif's Config.load (src/cli/main.ts, docs/startup.md). That
+ * path is only sound while attncap has no oclif hook it would skip (init, prerun, preparse,
+ * postrun, finally): the one hook is command_not_found, which that path never needs.
+ */
+test('the direct start path skips no oclif hook: command_not_found is the only one', t => {
+  const pjson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    oclif: {hooks?: Record<string, unknown>};
+  };
+  t.deepEqual(Object.keys(pjson.oclif.hooks ?? {}), ['command_not_found']);
+});
+
+/** stdout, stderr and exit code of `argv` run through oclif's own `run` (its Config.load), in-process. */
+function viaOclif(argv: readonly string[]): {stdout: string; stderr: string; code: number} {
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const {loadBundle} = await import(${JSON.stringify(join(ROOT, 'bin', 'load-bundle.js'))});
+       const {pathToFileURL} = await import('node:url');
+       const {exports} = loadBundle(${JSON.stringify(BUNDLE)});
+       try {
+         await exports.run(exports.route(${JSON.stringify(argv)}), pathToFileURL(${JSON.stringify(BUNDLE)}).href);
+       } catch (error) {
+         process.exitCode = error?.oclif?.exit ?? 70;
+       }`,
+    ],
+    {cwd: ROOT, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}},
+  );
+  return {stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1};
+}
+
+test('query commands print and exit exactly as through oclif: results, envelopes, parse errors, bad values', t => {
+  const cases = [
+    ['cost', '--json'],
+    ['latency', '--model', 'llama-3.1-8b', '--seq', '4k'],
+    ['max-seq', '--hardware', 'nope', '--json'],
+    ['memory', '--bogus'],
+    ['memory', '--bogus', '--json'],
+    ['report', '--json', '--seq', '-5'],
+    ['--model', 'gpt2-small', '--json'],
+    ['serve', '--json', 'extra'],
+    ['memory', 'extra', '--json'],
+    ['compare', '--json'],
+    ['crossover', '--hardware', 'h100-sxm'],
+    ['complexity', '--variant', 'nope', '--json'],
+  ];
+  for (const argv of cases) {
+    const direct = runCli(argv);
+    const oclif = viaOclif(argv);
+    t.is(direct.code, oclif.code, argv.join(' '));
+    t.is(direct.stdout, oclif.stdout, argv.join(' '));
+    t.is(direct.stderr, oclif.stderr, argv.join(' '));
+  }
+});
+
+test("bin/run.js checks package.json's engines.node, since the bundle leaves oclif's check out", t => {
+  const pjson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {engines: {node: string}};
+  const minimum = /const MIN_NODE = \[(\d+), (\d+)\];/.exec(
+    readFileSync(join(ROOT, 'bin', 'run.js'), 'utf8'),
+  );
+  t.truthy(minimum, 'bin/run.js declares MIN_NODE');
+  t.is(pjson.engines.node, `>=${minimum?.[1]}.${minimum?.[2]}`);
+  t.false(readFileSync(BUNDLE, 'latin1').includes('checkNodeVersion()'));
+});
