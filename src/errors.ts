@@ -1,5 +1,5 @@
 /**
- * The small set of error classes that map to attncap's documented exit codes (SPEC §2.2):
+ * The small set of error classes that map to attncap's documented exit codes (docs/design.md §2.2):
  * 1 a check or capacity assertion failed, 2 invalid input, 3 environment. Anything else that
  * escapes a command is a bug and is reported as one.
  */

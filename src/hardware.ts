@@ -1,7 +1,7 @@
 /**
  * Resolution of `--hardware` (presets, files, `local`) with what-if overrides into what the
  * capacity model needs: capacity and reserve, peaks for the dtype in use, and the expected
- * per-kernel-family rates from a calibration profile (SPEC §4.4, §4.5, §7).
+ * per-kernel-family rates from a calibration profile (docs/design.md §4.4, §4.5, §7).
  */
 import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -18,7 +18,7 @@ import type {Dtype, HardwarePreset} from './schema/presets.js';
 import {type DeviceRates, type Profile, profileSchema, ratesFromProfile} from './schema/profile.js';
 
 export const DEFAULT_HARDWARE = ['rtx-3090', 'a100-40gb', 'a100-80gb', 'h100-sxm'];
-/** SPEC §4.4: default fraction of capacity kept free beyond the runtime reserve. */
+/** docs/design.md §4.4: default fraction of capacity kept free beyond the runtime reserve. */
 export const DEFAULT_MEMORY_RESERVE = 0.1;
 
 /** The devices of a scenario, with units already parsed (src/scenario/resolve.ts). */

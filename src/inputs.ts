@@ -1,6 +1,6 @@
 /**
  * Resolution of user inputs (flags, files, presets) into the model, workload and variants the
- * library evaluates (SPEC §2.1). Precedence: explicit flags > model/hardware file > preset >
+ * library evaluates (docs/design.md §2.1). Precedence: explicit flags > model/hardware file > preset >
  * defaults. The resolved inputs are echoed in every JSON envelope (`echoInputs`), so any result
  * can be reproduced.
  */

@@ -1,6 +1,6 @@
 /**
  * Parsing of human-typed quantities (flags, file fields) into base SI numbers, and formatting of
- * base SI numbers for human output (SPEC §2.1, §2.2; STYLE 6: units in names, SI in data,
+ * base SI numbers for human output (docs/design.md §2.1, §2.2; STYLE 6: units in names, SI in data,
  * formatting at the edge). Pure: no I/O. The accepted grammar is documented in docs/units.md.
  *
  * Every parser throws InvalidInputError (exit 2) with `path: [flag]` and a message that names the
@@ -99,7 +99,7 @@ function seqValue(item: string, flag: string, subject: string): number {
 
 /**
  * One sequence length: `8192`, `128k` (×1024), `2M` (×1024²), `1.5k` (= 1536; decimals only when
- * the result is whole), or a modality shorthand such as `image:1024x1024/16` (SPEC §6).
+ * the result is whole), or a modality shorthand such as `image:1024x1024/16` (docs/design.md §6).
  */
 export function parseSeq(text: string, flag = 'seq'): number {
   const item = text.trim();

@@ -1,5 +1,5 @@
 /**
- * The contract of SPEC §2.2 as a user meets it: the JSON envelope, exit codes, no stack traces,
+ * The contract of docs/design.md §2.2 as a user meets it: the JSON envelope, exit codes, no stack traces,
  * the default command. Runs the built binary.
  */
 import test from 'ava';

@@ -1,5 +1,5 @@
 /**
- * Robustness under arbitrary input (SPEC §10, issue 7): generated argument vectors over every
+ * Robustness under arbitrary input (docs/design.md §10, issue 7): generated argument vectors over every
  * command — wrong types, huge and tiny numbers, negatives, NaN strings, unicode, empty values,
  * unknown variants and presets, malformed files. Every run must exit 0–3, never print a stack
  * trace, print exactly one parseable JSON document under --json, and never show NaN, Infinity

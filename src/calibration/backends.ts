@@ -1,5 +1,5 @@
 /**
- * gpu.js backends (SPEC §7): detection, with the reason each unavailable one was skipped, and the
+ * gpu.js backends (docs/design.md §7): detection, with the reason each unavailable one was skipped, and the
  * choice for `--backend auto|webgpu|headlessgl|webasm|cpu`. gpu.js (and the optional `gl` and
  * `webgpu` packages it can drive) is imported here dynamically, on demand: nothing a normal command
  * loads imports this module at its top level.

@@ -51,7 +51,7 @@ export function attentionInput(spec: Extract<CaseSpec, {queries: number}>): Atte
 /**
  * The variant whose cost model an attention kernel set implements, with its parameters.
  * Perceiver cross-attention (N latents × M inputs) is `standard` attention with n = N, m = M
- * (SPEC §4.2: the encoder's cross-attention is softmax attention over the inputs).
+ * (docs/design.md §4.2: the encoder's cross-attention is softmax attention over the inputs).
  */
 export function variantOf(spec: Extract<CaseSpec, {queries: number}>): {
   id: string;

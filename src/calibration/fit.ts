@@ -1,5 +1,5 @@
 /**
- * Fitting the device model (SPEC §7): a pure function from timing samples to per-kernel-family
+ * Fitting the device model (docs/design.md §7): a pure function from timing samples to per-kernel-family
  * rates, with goodness of fit and validation on held-out samples. No I/O, no clock.
  *
  * The model of one sample (one component of the cost model, run as `calls` gpu.js calls) is the
@@ -36,7 +36,7 @@ import {
   type Validation,
 } from '../schema/profile.js';
 
-/** Matrix FLOPs per MAC in the calibration (SPEC §3, detailed accounting). */
+/** Matrix FLOPs per MAC in the calibration (docs/design.md §3, detailed accounting). */
 export const FLOPS_PER_MAC = 2;
 /** The schema's ceiling on an efficiency relative to the peak. */
 export const MAX_EFFICIENCY = 1.5;
@@ -560,7 +560,7 @@ export function goodnessOfFit(
 }
 
 /**
- * Least-squares slope of log time against log n: the empirical scaling exponent (SPEC §7:
+ * Least-squares slope of log time against log n: the empirical scaling exponent (docs/design.md §7:
  * standard ≈ 2, window and linear ≈ 1).
  */
 export function scalingExponent(points: readonly {n: number; seconds: number}[]): number {

@@ -1,5 +1,5 @@
 /**
- * The gpu.js kernels attncap times (SPEC §7). Each benchmark case is built from a `gpu` instance
+ * The gpu.js kernels attncap times (docs/design.md §7). Each benchmark case is built from a `gpu` instance
  * passed in (this module never imports gpu.js at run time: only a type), holds its random inputs
  * and compiled kernels, and exposes its work as *stages*. A stage is one component of the cost
  * model — `scores`, `softmax`, `weighted-sum`, … — run as one or more gpu.js kernel calls; it is
@@ -70,7 +70,7 @@ export function seededRandom(seed: number): Random {
 }
 
 /**
- * Random values in ±[0.05, 1): never zero (SPEC §7: a kernel that ignores an input must not pass
+ * Random values in ±[0.05, 1): never zero (docs/design.md §7: a kernel that ignores an input must not pass
  * its check by luck), mixed signs so sums do not grow without bound.
  */
 export function randomMatrix(rows: number, cols: number, random: Random): Matrix {

@@ -1,5 +1,5 @@
 /**
- * Plain-JavaScript float64 references of every benchmark kernel (SPEC §7: results are checked
+ * Plain-JavaScript float64 references of every benchmark kernel (docs/design.md §7: results are checked
  * against a reference before they are timed). References are computed for a few sampled rows of
  * each output — exact, just not for all rows: a full float64 reference of a 2048-token attention
  * would take longer than the benchmark itself.

@@ -1,5 +1,5 @@
 /**
- * The two workflows of SPEC §7 as library functions (commands stay thin):
+ * The two workflows of docs/design.md §7 as library functions (commands stay thin):
  * - `calibrate`: run the micro-benchmarks and the attention kernels on one backend, fit the device
  *   model, validate it on held-out sizes, write the profile atomically.
  * - `bench`: run the attention kernels of chosen variants at chosen sizes, and compare the measured

@@ -1,5 +1,5 @@
 /**
- * Where calibration profiles live and how they are read and written (SPEC §7). Default:
+ * Where calibration profiles live and how they are read and written (docs/design.md §7). Default:
  * `<config dir>/attncap/profile.json` (env-paths: $XDG_CONFIG_HOME or ~/.config on Linux,
  * ~/Library/Preferences on macOS, %APPDATA% on Windows); `--profile FILE` chooses another.
  * Reading validates strictly (zod); a missing, corrupt or foreign-version profile is an

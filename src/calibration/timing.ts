@@ -1,5 +1,5 @@
 /**
- * Measurement discipline (SPEC §7, STYLE 10): every case runs once and is checked against the
+ * Measurement discipline (docs/design.md §7, STYLE 10): every case runs once and is checked against the
  * float64 reference before any timing; then warm-up runs; then repetitions, interleaved across the
  * cases of a group (round-robin with a rotating start) so that a burst of background load lands on
  * all sizes alike instead of biasing one; each case repeats until it has both a minimum number of

@@ -1,5 +1,5 @@
 /**
- * The one base command that owns attncap's contract (SPEC §2.2, STYLE 2): the `--json`
+ * The one base command that owns attncap's contract (docs/design.md §2.2, STYLE 2): the `--json`
  * envelope, the mapping of errors to exit codes, and colour/TTY decisions. Commands implement
  * `compute()` — parse flags, call one library function, describe how to render — and never
  * print or exit themselves.

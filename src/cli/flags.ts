@@ -1,5 +1,5 @@
 /**
- * Flags shared by the commands (SPEC §2.1). Values are taken as strings and resolved by the
+ * Flags shared by the commands (docs/design.md §2.1). Values are taken as strings and resolved by the
  * library (src/inputs.ts), so every malformed value gets the same kind of message: the value,
  * the rule, an example.
  */

@@ -1,5 +1,5 @@
 /**
- * `attncap` with no command runs the default report (SPEC §2): a bare invocation, or one that
+ * `attncap` with no command runs the default report (docs/design.md §2): a bare invocation, or one that
  * starts with a flag other than help/version, is routed to `report`. Under `--json`, help,
  * version and bare topics (`attncap presets --json`) are routed to the `help` and `version`
  * commands, so they print one JSON document like every other command (docs/json.md).

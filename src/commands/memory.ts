@@ -10,7 +10,7 @@ export default class Memory extends BaseCommand {
   static override summary =
     'Peak memory: weights, gradients, optimizer states, activations, KV cache, transient buffers, reserve; against each device.';
   static override description =
-    'The peak of one step (SPEC §4.4): inference = weights + KV cache (decode, causal prefill) + the largest transient working set of one layer + runtime reserve; training adds gradients, Adam states and the saved activations (Korthikanti et al. 2022) under --recompute. Terms: docs/capacity.md.';
+    'The peak of one step (docs/design.md §4.4): inference = weights + KV cache (decode, causal prefill) + the largest transient working set of one layer + runtime reserve; training adds gradients, Adam states and the saved activations (Korthikanti et al. 2022) under --recompute. Terms: docs/capacity.md.';
   static override examples = [
     '<%= config.bin %> memory --model llama-3.1-8b --seq 128k --variant standard --variant flash --hardware h100-sxm',
     '<%= config.bin %> memory --model gpt2-small --seq 8k --mode train --recompute selective --hardware a100-40gb',

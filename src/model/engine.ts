@@ -1,6 +1,6 @@
 /**
  * The evaluation engine: a model preset + workload → one forward pass from its architecture,
- * then modes (SPEC §4.3), scope and totals (SPEC §3). Pure and allocation-light: the solvers
+ * then modes (docs/design.md §4.3), scope and totals (docs/design.md §3). Pure and allocation-light: the solvers
  * and sweeps call `evaluate` millions of times.
  */
 import type {ModelPreset} from '../schema/presets.js';
@@ -80,7 +80,7 @@ const CORE_PASS_NAMES = new Set([
 
 function passes(c: LayerComponent, w: Workload): number {
   if (w.mode !== 'train' || c.cost.backwardOnly) return 1;
-  // SPEC §4.3: backward = backwardFactor × forward (2 for autograd, 2.5 for FlashAttention);
+  // docs/design.md §4.3: backward = backwardFactor × forward (2 for autograd, 2.5 for FlashAttention);
   // full recomputation replays the forward once; selective replays only the attention core
   // (Korthikanti et al. 2022 §5).
   const replay = w.recompute === 'full' || (w.recompute === 'selective' && c.core) ? 1 : 0;

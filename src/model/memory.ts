@@ -1,5 +1,5 @@
 /**
- * Peak memory (SPEC §4.4). Inference: weights + KV cache (decode, and causal prefill which
+ * Peak memory (docs/design.md §4.4). Inference: weights + KV cache (decode, and causal prefill which
  * builds it) + the largest transient working set of one component + runtime reserve. Training:
  * weights + gradients + Adam states (mixed precision: fp32 master, m, v = 12 bytes/parameter;
  * Micikevicius et al. 2018, Rajbhandari et al. 2020 "ZeRO" §3) + saved activations of all

@@ -1,5 +1,5 @@
 /**
- * Roofline latency (SPEC §4.5): per component
+ * Roofline latency (docs/design.md §4.5): per component
  *   t = max(matmulFlops / (P_matrix·η_matrix), vectorFlops / (P_vector·η_vector), hbmBytes / (BW·η_mem))
  *       + launches · t_launch
  * with efficiencies per kernel family from a calibration profile. `ideal` uses the peaks with

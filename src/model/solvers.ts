@@ -1,10 +1,10 @@
 /**
- * Integer solvers for the capacity questions (SPEC §4.6): the largest n satisfying a monotone
+ * Integer solvers for the capacity questions (docs/design.md §4.6): the largest n satisfying a monotone
  * predicate (max-seq, max-batch), and every n where the difference of two costs changes sign
  * (crossover). Pure and allocation-light; a solve is a few dozen predicate calls.
  */
 
-/** The search gives up above 2^40 and calls the answer unbounded (SPEC §4.6). */
+/** The search gives up above 2^40 and calls the answer unbounded (docs/design.md §4.6). */
 export const SOLVER_LIMIT = 2 ** 40;
 
 export type MaxIntResult = {kind: 'value'; value: number} | {kind: 'none'} | {kind: 'unbounded'};

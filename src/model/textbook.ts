@@ -1,5 +1,5 @@
 /**
- * The `textbook` assumption profile (SPEC §5.1): the simplified accounting of the common
+ * The `textbook` assumption profile (docs/design.md §5.1): the simplified accounting of the common
  * introductory treatment of attention complexity, reproduced exactly. Multiplications only
  * (1 FLOP per MAC), heads ignored in the softmax, bytes s per element, no runtime overheads.
  * Every function here is one formula of §5.1; docs/assumptions.md lists them.
@@ -74,13 +74,13 @@ export function textbookAttentionSeconds(
   return {seconds, tokensPerSec: n / seconds};
 }
 
-/** Path lengths (SPEC §5.1): attention 1; an RNN n−1 at most and (n−1)/2 on average. */
+/** Path lengths (docs/design.md §5.1): attention 1; an RNN n−1 at most and (n−1)/2 on average. */
 export function textbookPathLengths(n: number): {attention: number; rnnMax: number; rnnMean: number} {
   return {attention: 1, rnnMax: n - 1, rnnMean: (n - 1) / 2};
 }
 
 /**
- * Attention vs RNN (SPEC §5.1): compute ratio n²·d / (n·d²) = n/d; path improvement = the RNN's
+ * Attention vs RNN (docs/design.md §5.1): compute ratio n²·d / (n·d²) = n/d; path improvement = the RNN's
  * max path length over attention's (n − 1); "efficiency" = path improvement / compute ratio.
  */
 export function textbookAttentionVsRnn(

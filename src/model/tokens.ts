@@ -1,5 +1,5 @@
 /**
- * Token counts of raw modalities (SPEC §6): how long a sequence an image, a clip of audio, a
+ * Token counts of raw modalities (docs/design.md §6): how long a sequence an image, a clip of audio, a
  * video or a byte string becomes before attention sees it. Pure: no I/O, no console.
  *
  * Every function validates its input and throws InvalidInputError (exit 2) whose `path` names the
@@ -174,7 +174,7 @@ export function textTokens(input: TextInput): TokenCount {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The shorthand accepted wherever a sequence length is (SPEC §2.1, §6).
+// The shorthand accepted wherever a sequence length is (docs/design.md §2.1, §6).
 
 const PREFIX = /^\s*(image|audio|video|bytes|text)\s*:(.*)$/is;
 const INT = String.raw`(\d+)`;

@@ -1,17 +1,17 @@
 /**
- * The vocabulary of the pure cost model (SPEC §3–§4). Everything here is data: no I/O, no
+ * The vocabulary of the pure cost model (docs/design.md §3–§4). Everything here is data: no I/O, no
  * console. Quantities are plain numbers in base units (MACs, FLOPs, bytes) for the WHOLE batch.
  */
 import type {z} from 'zod';
 
 export type Mode = 'prefill' | 'decode' | 'train';
 
-/** How a variant trades quality for efficiency (SPEC §4). */
+/** How a variant trades quality for efficiency (docs/design.md §4). */
 export type Family = 'dense' | 'sparse' | 'low-rank' | 'kernel' | 'latent' | 'recurrent' | 'state-space';
 
 /**
  * Which kind of kernel a component runs as. Calibration profiles carry efficiencies per kernel
- * family (SPEC §7, issue 4), and the roofline looks them up by this tag.
+ * family (docs/design.md §7, issue 4), and the roofline looks them up by this tag.
  */
 export type KernelFamily =
   | 'gemm' // dense matrix products: projections, FFN, LM head
@@ -30,7 +30,7 @@ export const KERNEL_FAMILIES: readonly KernelFamily[] = [
   'scan',
 ];
 
-/** Switches of the accounting (SPEC §5). `detailed` and `textbook` are presets of these. */
+/** Switches of the accounting (docs/design.md §5). `detailed` and `textbook` are presets of these. */
 export interface Accounting {
   /** FLOPs per multiply-accumulate in matrix products: 2 (detailed) or 1 (textbook). */
   flopsPerMac: number;
@@ -125,7 +125,7 @@ export interface Citation {
 }
 
 /**
- * One attention variant (SPEC §4.1). Each declares its own facts; shared code never branches on
+ * One attention variant (docs/design.md §4.1). Each declares its own facts; shared code never branches on
  * a variant's id.
  */
 export interface VariantDef<P extends Record<string, unknown> = Record<string, unknown>> {
@@ -154,12 +154,12 @@ export interface VariantDef<P extends Record<string, unknown> = Record<string, u
   /** Backward cost as a multiple of the forward (2 for autograd; FlashAttention 2.5 with recomputation). */
   backwardFactor: number;
   /**
-   * Leading-order operation count for the `complexity` view (constant 1, SPEC §5.1), at
+   * Leading-order operation count for the `complexity` view (constant 1, docs/design.md §5.1), at
    * sequence length n and model width d.
    */
   leadingOps(n: number, d: number, params: P): number;
   /**
-   * Longest and mean number of attention hops between two of n positions (SPEC §5.1 path
+   * Longest and mean number of attention hops between two of n positions (docs/design.md §5.1 path
    * length). Omitted: 1 and 1 — every query reaches every key directly.
    */
   pathLength?(n: number, params: P): {max: number; mean: number};
@@ -203,9 +203,9 @@ export function component(
   };
 }
 
-/** Accounting of the `detailed` profile (SPEC §5.2). */
+/** Accounting of the `detailed` profile (docs/design.md §5.2). */
 export const DETAILED_ACCOUNTING: Readonly<Accounting> = {flopsPerMac: 2, softmaxOps: 5, countMasked: false};
-/** Accounting switches the `textbook` profile sets (SPEC §5.1). */
+/** Accounting switches the `textbook` profile sets (docs/design.md §5.1). */
 export const TEXTBOOK_ACCOUNTING: Readonly<Accounting> = {flopsPerMac: 1, softmaxOps: 3, countMasked: true};
 
 /** A variant with its validated parameters, as chosen by `--variant name:key=value`. */

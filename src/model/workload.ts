@@ -1,4 +1,4 @@
-/** The resolved workload every model evaluation takes (SPEC §2.1 "Workload", §4.3). */
+/** The resolved workload every model evaluation takes (docs/design.md §2.1 "Workload", §4.3). */
 import type {Dtype} from '../schema/presets.js';
 import type {Impl} from './impl.js';
 import type {Accounting, Mode} from './types.js';

@@ -96,7 +96,7 @@ function planEntries(model: ModelPreset): [ScheduleEntry, (string | number)[]][]
   ];
 }
 
-/** Cross-field rules of model presets (SPEC §4.2, §4.2a), applied after the schema. */
+/** Cross-field rules of model presets (docs/design.md §4.2, §4.2a), applied after the schema. */
 export const MODEL_RULES: readonly PresetRule<ModelPreset>[] = [
   {
     name: 'kv-heads-divide-heads',

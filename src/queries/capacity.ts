@@ -1,7 +1,7 @@
 /**
  * The shared point evaluation of the capacity commands (memory, latency, max-seq, sweep, report):
  * one model × workload × variant on one device → the evaluation, the peak-memory breakdown
- * (SPEC §4.4) and the roofline latency (SPEC §4.5). Also the textbook forms of both (SPEC §5.1)
+ * (docs/design.md §4.4) and the roofline latency (docs/design.md §4.5). Also the textbook forms of both (docs/design.md §5.1)
  * and the input resolution these commands share.
  */
 import {echoHardware, type ResolvedHardware} from '../hardware.js';

@@ -1,5 +1,5 @@
 /**
- * `attncap check FILE`: CI capacity checks (SPEC §8). A capacity file lists named checks, each a
+ * `attncap check FILE`: CI capacity checks (docs/design.md §8). A capacity file lists named checks, each a
  * configuration and expectations; every configuration is evaluated with the same point model as
  * `memory`/`latency` (pointAt) and the same solver as `max-seq` (solveOne), so a check never
  * disagrees with the commands a user runs to investigate it.

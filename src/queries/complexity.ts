@@ -1,5 +1,5 @@
 /**
- * `attncap complexity`: the asymptotic view (SPEC §5.1) — each design's leading-order term
+ * `attncap complexity`: the asymptotic view (docs/design.md §5.1) — each design's leading-order term
  * with constant 1 evaluated at n, its path length, and its speed-up over standard attention.
  * Entries are attention variants (their `leadingOps`) or whole architectures such as `rnn`
  * and `perceiver` (their `leadingOps` on a model of the same width).

@@ -1,6 +1,6 @@
 /**
  * `attncap cost` and `attncap compare`: FLOPs, MACs, HBM traffic and pairs of one
- * configuration per variant and sequence length (SPEC §2, §3), with the per-component breakdown.
+ * configuration per variant and sequence length (docs/design.md §2, §3), with the per-component breakdown.
  */
 
 import {getArchitecture} from '../model/architectures/index.js';

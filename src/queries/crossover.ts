@@ -1,9 +1,9 @@
 /**
  * `attncap crossover`: every sequence length in a range where design A and design B cost the
- * same, by FLOPs, peak memory or expected latency (SPEC §4.6), each refined to the token. A side
+ * same, by FLOPs, peak memory or expected latency (docs/design.md §4.6), each refined to the token. A side
  * is an attention variant (on the current model) or an architecture such as `rnn`, `lstm`,
  * `gru` or `mamba`, built with the current model's d and layers. In the textbook profile the
- * FLOPs metric compares the leading-order terms with constant 1 (SPEC §5.1: attention n²·d vs
+ * FLOPs metric compares the leading-order terms with constant 1 (docs/design.md §5.1: attention n²·d vs
  * RNN n·d², crossing at n = d).
  */
 import {InvalidInputError} from '../errors.js';

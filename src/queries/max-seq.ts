@@ -1,6 +1,6 @@
 /**
  * `attncap max-seq`: the largest sequence length (or batch, `--solve batch`) that fits in memory
- * and, with `--max-latency`, meets a latency budget (SPEC §4.6). Exact to the token: the answer
+ * and, with `--max-latency`, meets a latency budget (docs/design.md §4.6). Exact to the token: the answer
  * n fits and n + 1 does not. `--min` turns the answer into a capacity check (exit 1).
  */
 import {CheckFailedError, InvalidInputError} from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * `attncap report` (the default command, SPEC §2.0): for one model across several devices and
+ * `attncap report` (the default command, docs/design.md §2.0): for one model across several devices and
  * variants, the longest sequence that fits, the cost at a reference length, and the curve of
  * memory vs n against each device's usable capacity.
  */

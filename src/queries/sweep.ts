@@ -27,7 +27,7 @@ type CapacityContext = ResolvedScenario;
 export type SweepMetric = 'flops' | 'bytes' | 'memory' | 'latency';
 export type SweepOver = 'seq' | 'batch' | 'd-model';
 
-/** The JSON field of each metric (units in names, SPEC §2.2). */
+/** The JSON field of each metric (units in names, docs/design.md §2.2). */
 export const METRIC_FIELD: Record<SweepMetric, 'flops' | 'hbmBytes' | 'memoryBytes' | 'seconds'> = {
   flops: 'flops',
   bytes: 'hbmBytes',

@@ -1,5 +1,5 @@
 /**
- * The capacity file of `attncap check` (SPEC §8): a list of named checks, each a configuration
+ * The capacity file of `attncap check` (docs/design.md §8): a list of named checks, each a configuration
  * (model, hardware, variant, sequence length, workload) and the expectations it must meet.
  * Parsed strictly: an unknown key anywhere is a problem that names its path and the nearest key.
  * Values that take units (`seq: 128k`, `maxLatency: 2s`, `maxMemory: 70GiB`) stay strings here

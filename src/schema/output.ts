@@ -1,5 +1,5 @@
 /**
- * The JSON output contract (SPEC §2.2, STYLE 3). One zod schema per command's `results`
+ * The JSON output contract (docs/design.md §2.2, STYLE 3). One zod schema per command's `results`
  * entries, wrapped in the shared envelope. `npm run schemas` writes their JSON Schemas to
  * docs/schema/<command>.json; `npm test` fails when the committed files drift. Fields are added,
  * never renamed or removed without a schemaVersion bump. Objects are open (extra fields allowed)

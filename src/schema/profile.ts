@@ -1,7 +1,7 @@
 /**
- * Calibration profiles (SPEC §7): what `attncap calibrate` measured on this device, or the
+ * Calibration profiles (docs/design.md §7): what `attncap calibrate` measured on this device, or the
  * default efficiencies shipped for a hardware preset (`calibration/<id>.json`). The roofline
- * (SPEC §4.5) reads per-kernel-family efficiencies from here: effective rate = peak × efficiency.
+ * (docs/design.md §4.5) reads per-kernel-family efficiencies from here: effective rate = peak × efficiency.
  *
  * Units: rates in FLOP/s and bytes/s, times in seconds, errors in percent (4.2 = 4.2 %).
  */

@@ -1,4 +1,4 @@
-/** The textbook profile's formulas (SPEC §5.1), hand-computed. */
+/** The textbook profile's formulas (docs/design.md §5.1), hand-computed. */
 import test from 'ava';
 import {
   textbookAttentionCore,

@@ -5,7 +5,7 @@ import {resolveSeqs} from '../../src/inputs.js';
 import {audioTokens, imageTokens, parseModality, textTokens, videoTokens} from '../../src/model/tokens.js';
 import {loadModel} from '../../src/presets/load.js';
 
-test('image: 1024×1024 with 16×16 patches is 4096 tokens (SPEC §6)', t => {
+test('image: 1024×1024 with 16×16 patches is 4096 tokens (docs/design.md §6)', t => {
   // ⌊1024/16⌋ = 64 per side; 64·64 = 4096
   t.deepEqual(imageTokens({height: 1024, width: 1024, patch: 16}), {
     modality: 'image',
@@ -94,7 +94,7 @@ test('audio: invalid inputs', t => {
   t.throws(() => audioTokens({seconds: 1, rate: Number.NaN}), {instanceOf: InvalidInputError});
 });
 
-test('video: 32×224×224, patch 16, tubelet 2 is 3,136 tokens (SPEC §6)', t => {
+test('video: 32×224×224, patch 16, tubelet 2 is 3,136 tokens (docs/design.md §6)', t => {
   // ⌊32/2⌋ = 16, ⌊224/16⌋ = 14 → 16·14·14 = 3136
   t.deepEqual(videoTokens({frames: 32, height: 224, width: 224, patch: 16, tubelet: 2}), {
     modality: 'video',

@@ -1,6 +1,6 @@
 /**
  * oclif `command_not_found` hook: an unknown command is invalid input (exit 2) with the nearest
- * commands suggested, and under --json still exactly one JSON document on stdout (SPEC §2.2).
+ * commands suggested, and under --json still exactly one JSON document on stdout (docs/design.md §2.2).
  */
 import {Errors, type Hook} from '@oclif/core';
 import {nearest} from '../../suggest.js';

@@ -1,4 +1,4 @@
-/** Human output of `report`, the default command (SPEC §2.0). */
+/** Human output of `report`, the default command (docs/design.md §2.0). */
 import type {ReportQuery, ReportRow} from '../../queries/report.js';
 import {type ByteUnits, formatBytes, formatCount, formatInt, formatTokens} from '../../units.js';
 import type {RenderContext} from '../base.js';

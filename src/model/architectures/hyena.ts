@@ -187,7 +187,7 @@ export const hyenaArchitecture: ArchitectureDef = {
     params += vocab.params;
     return {groups: [group], extras, extraParams: params};
   },
-  // SPEC §5.1: n·log₂(n)·d.
+  // docs/design.md §5.1: n·log₂(n)·d.
   leadingOps: (n, model) => (n > 1 ? n * Math.log2(n) * model.dModel : 0),
   // The long filters span the whole sequence: any two tokens interact within one layer (through
   // a position-indexed filter gated by the data, not a content-based score).

@@ -1,5 +1,5 @@
 /**
- * Registry of architectures (SPEC §4.2). A model preset names its architecture; the engine
+ * Registry of architectures (docs/design.md §4.2). A model preset names its architecture; the engine
  * looks it up here. Shared code never branches on an architecture's id.
  */
 import type {Architecture} from '../../schema/presets.js';

@@ -111,7 +111,7 @@ export function attentionBlock(
   const q = b * shape.queries;
   const kv = b * shape.kvTokens;
   const components: LayerComponent[] = [];
-  // SPEC §4.2: n·d·(d + 2·h_kv·d_h) MACs for Q, K, V when the K/V input is the query stream.
+  // docs/design.md §4.2: n·d·(d + 2·h_kv·d_h) MACs for Q, K, V when the K/V input is the query stream.
   if (names.fused && dkv === d && kv === q) {
     components.push(part(gemm('qkv-projection', q, d, h * dh + hkv * (dh + dv), w), 'projection'));
   } else {
@@ -178,7 +178,7 @@ export function ffnBlock(
   const rows = w.batch * tokens;
   const gated = isGated(ffn);
   const upWidth = (gated ? 2 : 1) * dFf;
-  // Reported as one 'ffn' component (SPEC §4.2: 2·n·d·d_ff, or 3·n·d·d_ff gated) with the
+  // Reported as one 'ffn' component (docs/design.md §4.2: 2·n·d·d_ff, or 3·n·d·d_ff gated) with the
   // traffic of both matrix products (each reads its input and weights, writes its output); two launches.
   const cost = component('ffn', 'gemm', {
     macs: rows * d * upWidth + rows * dFf * d,

@@ -7,7 +7,7 @@
  * - causal depthwise conv1d of width K on x, SiLU;
  * - x_proj d_inner → R + 2N (Δ, B, C), dt_proj R → d_inner, softplus;
  * - selective scan: h_t = exp(Δ_t A) h_{t−1} + Δ_t B_t x_t, y_t = C_t h_t + D x_t, ≈ 9·n·d_inner·N
- *   FLOPs (SPEC §4.2; Tri Dao, state-spaces/mamba issue #110), fused: the states live in SRAM
+ *   FLOPs (docs/design.md §4.2; Tri Dao, state-spaces/mamba issue #110), fused: the states live in SRAM
  *   and are recomputed in backward, never written to HBM; then y ⊙ SiLU(z);
  * - out_proj d_inner → d.
  * Model: token embedding, the layers, final RMSNorm, LM head tied to the embedding.
@@ -183,7 +183,7 @@ export const mambaArchitecture: ArchitectureDef = {
     params += vocab.params;
     return {groups: [group], extras, extraParams: params};
   },
-  // SPEC §5.1: n·d·N (the scan's state updates).
+  // docs/design.md §5.1: n·d·N (the scan's state updates).
   leadingOps: (n, model) => n * model.dModel * mambaDims(model).state,
   // The state carries information one step at a time: n − 1 state updates between the first and
   // the last token, as in an RNN (the parallel scan evaluates them in O(log n) depth, but each

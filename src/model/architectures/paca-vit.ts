@@ -219,7 +219,7 @@ export const pacaVitArchitecture: ArchitectureDef = {
     params += head.params;
     return {groups, extras, extraParams: params};
   },
-  // The first stage's attention (paca: n·c·d, SPEC §5.1).
+  // The first stage's attention (paca: n·c·d, docs/design.md §5.1).
   leadingOps(n, model) {
     const first = resolveStages(model)[0]!;
     const variant = cachedVariant(first.variant);

@@ -287,7 +287,7 @@ const perceiverCitation = {
 };
 
 function leadingOps(n: number, model: ModelPreset): number {
-  // SPEC §5.1: n·N·d (encode) + L·N²·d (process), d the latent width.
+  // docs/design.md §5.1: n·N·d (encode) + L·N²·d (process), d the latent width.
   const k = dims(model);
   return n * k.N * k.D + k.layers * k.N * k.N * k.D;
 }

@@ -1,8 +1,8 @@
 /**
  * `rnn`, `lstm`, `gru`: stacked recurrent networks with hidden width = input width = d
- * (SPEC §4.2). Per layer and step, each of g gates multiplies the input (W, d×d) and the previous
+ * (docs/design.md §4.2). Per layer and step, each of g gates multiplies the input (W, d×d) and the previous
  * hidden state (U, d×d): 2·g·d² MACs — rnn g = 1 (Elman 1990), gru g = 3 (Cho et al. 2014),
- * lstm g = 4 (Hochreiter & Schmidhuber 1997) — i.e. 2·d², 6·d², 8·d² (SPEC §4.2).
+ * lstm g = 4 (Hochreiter & Schmidhuber 1997) — i.e. 2·d², 6·d², 8·d² (docs/design.md §4.2).
  *
  * As cuDNN runs them: the input products of all n steps are one matrix product
  * ('input-projection', n × d → g·d); the recurrent products run step after step ('recurrence',
@@ -134,7 +134,7 @@ function recurrentArchitecture(cell: Cell): ArchitectureDef {
     defaultSeq: model => model.contextLength ?? 2048,
     evaluate: (model: ModelPreset, w: Workload, _variant: ResolvedVariant | undefined) =>
       evaluateRecurrent(cell, model, w),
-    // SPEC §5.1: RNN n·d² (constant 1).
+    // docs/design.md §5.1: RNN n·d² (constant 1).
     leadingOps: (n, model) => n * model.dModel * model.dModel,
     pathLength: n => ({max: Math.max(0, n - 1), mean: Math.max(0, n - 1) / 2}),
   };

@@ -1,5 +1,5 @@
 /**
- * The decoder/encoder transformer (SPEC §4.2): a schedule of layers (SPEC §4.2a), each
+ * The decoder/encoder transformer (docs/design.md §4.2): a schedule of layers (docs/design.md §4.2a), each
  * norms + attention (projections and a variant's core) + FFN, with token embeddings and an LM
  * head. Vaswani et al. 2017 (arXiv:1706.03762); layer accounting: docs/architectures.md.
  */

@@ -1,5 +1,5 @@
 /**
- * The interface every architecture implements (SPEC §4.2, §4.2a). An architecture turns a model
+ * The interface every architecture implements (docs/design.md §4.2, §4.2a). An architecture turns a model
  * preset and a workload into layer groups — a schedule of identical layers — plus model-level
  * extras (embeddings, heads, stems). The engine (src/model/engine.ts) applies modes, scope and
  * totals; architectures only describe one forward pass.

@@ -7,7 +7,7 @@
  *
  * Pairs per head: an ordinary row sees K = (wb + r + gb)·bs keys (random blocks are drawn outside
  * the window and global blocks, so the three sets are disjoint), at most m; the G = min(gb·bs, n)
- * global rows see all m:  G·m + (n − G)·min(K, m)  (SPEC §4.1's n·K + g·m without counting the
+ * global rows see all m:  G·m + (n − G)·min(K, m)  (docs/design.md §4.1's n·K + g·m without counting the
  * global rows twice; capped at n·m). Token granularity: the reference implementation pads n up
  * to a multiple of bs and falls back to full attention for short inputs — the cap at m covers
  * the latter, the padding is not modelled.

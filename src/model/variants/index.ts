@@ -1,5 +1,5 @@
 /**
- * The registry of attention variants (SPEC §4.1): the id list feeds `--variant`, `presets
+ * The registry of attention variants (docs/design.md §4.1): the id list feeds `--variant`, `presets
  * variants` and the docs; `resolveVariant` turns `window:w=512` into a validated variant. Shared
  * code never branches on a variant's id — every fact comes from the variant's own file.
  *

@@ -5,7 +5,7 @@
  * K̄ = E·K, V̄ = F·V with E, F ∈ ℝ^{k×m} (sliced from k × n_max parameters, as the reference
  * implementations do), then materialised softmax attention of the n queries over the k rows.
  * Whole batch, one layer, m_new = m − queryOffset keys projected by this call:
- * - projection-k / projection-v: b·h_kv·k·m_new·d_h and b·h_kv·k·m_new·d_v MACs (SPEC §4.1:
+ * - projection-k / projection-v: b·h_kv·k·m_new·d_h and b·h_kv·k·m_new·d_v MACs (docs/design.md §4.1:
  *   2·h·m·k·d_h with h_kv = h, d_v = d_h); E and F are read once (one pair per layer shared by
  *   the heads — the paper's headwise sharing, an assumption).
  * - scores, softmax, weighted-sum: the standard materialised passes over n·k pairs per head.

@@ -8,7 +8,7 @@
  *   window pairs over all rows (pairs.ts windowPairs)
  *   + G rows × every key they can see (m; causal: p + 1)
  *   + (n − G) rows × g_k global keys.
- * Non-causal self-attention (G = g): window + g·m + (n − g)·g = window + 2·g·m − g² (SPEC §4.1).
+ * Non-causal self-attention (G = g): window + g·m + (n − g)·g = window + 2·g·m − g² (docs/design.md §4.1).
  * The band is computed for global rows and global columns too (as the sliding-chunks kernel of
  * the reference implementation does), so those few pairs count twice.
  * Extra projections (§3.1 "Linear Projections for Global Attention"): global attention uses its

@@ -6,7 +6,7 @@
  * ℓ landmarks Q̃, K̃ = segment means of Q and K; three softmax kernels F = softmax(QK̃ᵀ) (n×ℓ),
  * A = softmax(Q̃K̃ᵀ) (ℓ×ℓ), B = softmax(Q̃Kᵀ) (ℓ×m); output F·A⁺·(B·V). Per head and sequence:
  * - landmarks: segment sums and means, (n + m)·d_h + 2·ℓ·d_h vector FLOPs.
- * - scores: (n·ℓ + ℓ² + ℓ·m)·d_h MACs (SPEC §4.1 pairs 2·n·ℓ + ℓ² at m = n); softmax over them.
+ * - scores: (n·ℓ + ℓ² + ℓ·m)·d_h MACs (docs/design.md §4.1 pairs 2·n·ℓ + ℓ² at m = n); softmax over them.
  * - pinv: A⁺ by `pinv_iters` steps of Z ← ¼·Z·(13I − AZ(15I − AZ(7I − AZ))), the paper's
  *   iterative Moore–Penrose approximation (after Razavi et al. 2014): 4 ℓ×ℓ products = 4·ℓ³
  *   MACs per iteration (AZ once, reused), plus 4·ℓ² vector FLOPs (three cI − X, one ¼·Z).

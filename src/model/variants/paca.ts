@@ -7,7 +7,7 @@
  * assignment A (m × c) is a softmax over tokens of per-token cluster logits. Whole batch, one
  * layer, input width d = dModel, m_new = m − queryOffset token rows clustered by this call:
  * - cluster-assign: logits X·W_c, b·m_new·d·c MACs (`clustering: 'linear'`, the reference code's
- *   P2CLinear and the SPEC §4.1 form n·d·c; the paper itself trains the two modules below).
+ *   P2CLinear and the docs/design.md §4.1 form n·d·c; the paper itself trains the two modules below).
  *   `clustering: 'conv'` costs PaCa-ViT's default module (P2CConv2d): depthwise K×K conv → GELU →
  *   1×1 conv d→d → GELU → 1×1 conv d→c, b·m_new·d·(K² + d + c) MACs, the depthwise part as its
  *   own 'cluster-dwconv' component. `clustering: 'mlp'` (P2CMlp): Linear d→4d → GELU →

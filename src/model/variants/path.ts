@@ -1,5 +1,5 @@
 /**
- * Path lengths (SPEC §5.1): how many attention hops (layers) information needs to travel
+ * Path lengths (docs/design.md §5.1): how many attention hops (layers) information needs to travel
  * between two of n positions. Dense attention: 1. A band that reaches r positions per hop
  * needs ⌈distance / r⌉ hops; a pattern with hub positions (global tokens, summary columns)
  * connects any two positions in at most 2. Averages are over all pairs i ≠ j.

@@ -10,7 +10,7 @@
  *   square, sum for ‖x‖²) — counted from softmax_kernel_transformation in the reference code
  *   (google-research/performer fast_attention).
  * - kv-state: φ(K)ᵀ[V, 1]: b·h_kv·m_new·r·e MACs; readout: φ(Q)·state: b·h·n·r·e MACs plus the
- *   division b·h·n·d_v (SPEC §4.1: h·m·r·d_h + h·n·r·d_h with d_v = d_h, plus the normaliser).
+ *   division b·h·n·d_v (docs/design.md §4.1: h·m·r·d_h + h·n·r·d_h with d_v = d_h, plus the normaliser).
  * Causal: the paper's prefix sums for unidirectional attention, same MACs; inference runs them as
  * one scan kernel, training keeps a state per position unless `chunk` > 0 (shared machinery in
  * linear.ts, derivation in docs/variants/linear.md).

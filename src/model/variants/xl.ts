@@ -23,7 +23,7 @@
  * - rel-shift: pad + copy of the position scores, then (a+c) + (b+d): one add per score, two
  *   elementwise passes.
  * - softmax (+ dropout in training) and weighted-sum as in standard.
- * Cache: the memory's hidden states, b·mem·d·s_kv per layer (SPEC §4.1).
+ * Cache: the memory's hidden states, b·mem·d·s_kv per layer (docs/design.md §4.1).
  */
 import {z} from 'zod';
 import type {AttentionInput, ComponentCost, VariantDef} from '../types.js';

@@ -28,7 +28,7 @@ for (const [id, perStep] of CELLS) {
     const d = 512;
     const n = 1000;
     const e = evaluate(bare(id, d, 3), workload({seq: n, batch: 2}));
-    // SPEC §4.2: per layer and step, input and recurrent matrices of every gate, d×d each.
+    // docs/design.md §4.2: per layer and step, input and recurrent matrices of every gate, d×d each.
     t.is(e.totals.macs, 3 * 2 * n * perStep * d * d);
     t.is(e.params, 3 * perStep * d * d);
     // The recurrence launches one kernel per step: n per layer, plus the input projection.
@@ -81,7 +81,7 @@ test('complexity view: n·d², path n − 1 (mean (n − 1)/2); attention and RN
   const model = bare('rnn', 768, 1);
   t.is(rnn.leadingOps(4096, model), 4096 * 768 * 768);
   t.deepEqual(rnn.pathLength(4096, model), {max: 4095, mean: 2047.5});
-  // SPEC §5.1: attention n²·d equals RNN n·d² at n = d.
+  // docs/design.md §5.1: attention n²·d equals RNN n·d² at n = d.
   const attention = getArchitecture('transformer');
   t.is(attention.leadingOps(768, preset('gpt2-small')), rnn.leadingOps(768, model));
   fc.assert(

@@ -24,7 +24,7 @@ test('attention block: fused QKV for self-attention, split Q and K/V for cross-a
     w,
     standard,
   );
-  // SPEC §4.2: n·d·(h·d_h + 2·h_kv·d_h) = 2·16·4096·(4096 + 2048).
+  // docs/design.md §4.2: n·d·(h·d_h + 2·h_kv·d_h) = 2·16·4096·(4096 + 2048).
   t.is(gqa.components[0]!.cost.name, 'qkv-projection');
   t.is(gqa.components[0]!.cost.macs, 2 * 16 * 4096 * 6144);
   t.is(gqa.params, 4096 * 4096 + 4096 * 8 * 256 + 4096 * 4096);
@@ -95,7 +95,7 @@ test('GQA KV cache: Llama 3.1 8B at 128k tokens holds 16 GiB in bf16', t => {
   t.is(e.cacheBytes, 2 ** 34);
 });
 
-test('a layer schedule sums its groups (SPEC §4.2a)', t => {
+test('a layer schedule sums its groups (docs/design.md §4.2a)', t => {
   const base = preset('llama-3.1-8b');
   const model: ModelPreset = {
     ...base,

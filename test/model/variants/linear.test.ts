@@ -49,7 +49,7 @@ test('worked example: non-causal prefill, exact', t => {
   t.is(readout.vectorFlops, 786_432); // division 12·1024·64
   t.is(readout.readBytes, 1_572_864 + 99_840); // φ(Q) + state
   t.is(readout.writeBytes, 1_572_864);
-  // SPEC §4.1 h·m·d_h² + h·n·d_h² = 100,663,296 plus the normaliser h·(m + n)·d_h = 1,572,864
+  // docs/design.md §4.1 h·m·d_h² + h·n·d_h² = 100,663,296 plus the normaliser h·(m + n)·d_h = 1,572,864
   t.is(total(list, 'macs'), 102_236_160);
   t.is(total(list, 'pairs'), 0);
 });

@@ -57,7 +57,7 @@ test('worked example: prefill components, exact', t => {
   t.is(ws.macs, 201_326_592);
   t.is(ws.readBytes, 6_291_456 + 393_216); // P + V̄
   t.is(ws.writeBytes, 1_572_864); // O: 12·1024·64·2
-  // SPEC §4.1: 2·h·m·k·d_h + 2·h·n·k·d_h = 4 · 201,326,592 — half of standard's 2·12·1024²·64.
+  // docs/design.md §4.1: 2·h·m·k·d_h + 2·h·n·k·d_h = 4 · 201,326,592 — half of standard's 2·12·1024²·64.
   t.is(total(list, 'macs'), 805_306_368);
   t.is(total(list, 'savedBytes'), 0);
 });

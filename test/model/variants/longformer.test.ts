@@ -14,7 +14,7 @@ test('params: {} gives w 512, g 1', t => {
   t.false(longformerVariant.params.safeParse({g: -1}).success);
 });
 
-test('non-causal pairs: window + 2·g·m − g² (SPEC §4.1)', t => {
+test('non-causal pairs: window + 2·g·m − g² (docs/design.md §4.1)', t => {
   // 1024·512 + 2·1·1024 − 1 = 524,288 + 2047 = 526,335 per head.
   t.is(longformerPairs(input(), defaults), 526_335);
   // g = 8: 524,288 + 2·8·1024 − 64 = 540,608.

@@ -36,7 +36,7 @@ test('worked example: prefill components, exact', t => {
   t.is(lm.readBytes, 3_145_728);
   t.is(lm.writeBytes, 196_608); // 24·64·64·2
   const scores = get(list, 'scores');
-  // per head n·ℓ + ℓ² + ℓ·m = 65,536 + 4,096 + 65,536 = 135,168 (SPEC: 2·n·ℓ + ℓ²); ×12
+  // per head n·ℓ + ℓ² + ℓ·m = 65,536 + 4,096 + 65,536 = 135,168 (docs/design.md §4.1: 2·n·ℓ + ℓ²); ×12
   t.is(scores.pairs, 1_622_016);
   t.is(scores.macs, 103_809_024); // ×64
   // Q, K 3,145,728 + the landmarks twice 393,216

@@ -50,7 +50,7 @@ test('worked example: prefill with the linear assignment, exact', t => {
   t.is(scores.macs, 50_331_648);
   t.is(scores.readBytes, 1_671_168); // Q 1,572,864 + cluster K 12·64·64·2
   t.is(get(list, 'weighted-sum').macs, 50_331_648);
-  // SPEC §4.1: n·d·c + n·c·d + 2·h·n·c·d_h = 4 · 50,331,648
+  // docs/design.md §4.1: n·d·c + n·c·d + 2·h·n·c·d_h = 4 · 50,331,648
   t.is(total(list, 'macs'), 201_326_592);
 });
 

@@ -1,4 +1,4 @@
-/** Path lengths of banded and hub patterns (SPEC §5.1). */
+/** Path lengths of banded and hub patterns (docs/design.md §5.1). */
 import test from 'ava';
 import fc from 'fast-check';
 import {resolveVariant} from '../../../src/model/variants/index.js';

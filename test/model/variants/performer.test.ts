@@ -44,7 +44,7 @@ test('worked example: non-causal prefill, exact', t => {
   t.is(readout.macs, 204_472_320);
   t.is(readout.readBytes, 6_291_456 + 399_360);
   t.is(readout.vectorFlops, 786_432);
-  // SPEC §4.1: h·(n + m)·r·d_h + h·m·r·d_h + h·n·r·d_h (d_v = d_h) = 805,306,368, plus the
+  // docs/design.md §4.1: h·(n + m)·r·d_h + h·m·r·d_h + h·n·r·d_h (d_v = d_h) = 805,306,368, plus the
   // normaliser h·(m + n)·r = 6,291,456
   t.is(total(list, 'macs'), 811_597_824);
   t.is(total(list, 'pairs'), 0);
