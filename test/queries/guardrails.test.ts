@@ -2,7 +2,7 @@
  * The guardrails of docs/warnings.md, each with the exact case that once answered silently wrong.
  */
 import test from 'ava';
-import {runJson} from '../helpers/cli.js';
+import {runCli, runJson} from '../helpers/cli.js';
 import {compareQ, costQ, crossoverQ, latencyQ, maxSeqQ, reportQ, sweepQ} from '../helpers/queries.js';
 
 const codes = (q: {warnings: {code: string}[]}) => q.warnings.map(w => w.code);
@@ -191,4 +191,21 @@ test('compare takes several models: one block of rows each, every row naming its
     ],
   );
   t.is(r.json.inputs.models.length, 2);
+});
+
+test('the report still shows the wall past the context: cells marked *, binding context, a footnote', t => {
+  const r = runCli(['report', '--hardware', 'a100-80gb', '--variant', 'standard']);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /standard +│ +39\.5k\* +│ context \(1,024\)/);
+  t.regex(r.stdout, /\* beyond gpt2-small's trained context of 1,024 tokens/);
+  const json = runJson<{results: {maxSeq: number; maxSeqMemory: number; binding: string}[]}>([
+    'report',
+    '--hardware',
+    'a100-80gb',
+    '--variant',
+    'standard',
+  ]);
+  t.is(json.json.results[0].maxSeq, 1024);
+  t.is(json.json.results[0].binding, 'context');
+  t.true(json.json.results[0].maxSeqMemory > 30_000);
 });

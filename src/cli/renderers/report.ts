@@ -18,10 +18,15 @@ import {
 /** The longest sequence, short; in CSV the number, empty when none fits or there is no bound. */
 function shortTokens(r: ReportRow): Cell {
   if (r.binding === 'unbounded') return {text: '> 2^40', value: null, unit: 'tokens'};
-  if (r.maxSeq === null) return {text: 'none fits', value: null, unit: 'tokens'};
+  // Capped at the model's context: the cell shows what memory alone allows, marked with *, so the
+  // report still shows the wall; the footnote and maxSeq (JSON) give the capped answer.
+  const capped = r.binding === 'context';
+  const n = capped ? r.maxSeqMemory : r.maxSeq;
+  if (capped && n === null) return {text: '> 2^40*', value: null, unit: 'tokens'};
+  if (n === null) return {text: 'none fits', value: null, unit: 'tokens'};
   return {
-    text: r.maxSeq >= 10_000 ? formatCount(r.maxSeq) : formatInt(r.maxSeq),
-    value: r.maxSeq,
+    text: `${n >= 10_000 ? formatCount(n) : formatInt(n)}${capped ? '*' : ''}`,
+    value: n,
     unit: 'tokens',
   };
 }
@@ -75,7 +80,9 @@ export function renderReport(
           return [
             f.label,
             ...cells.map(r => (r ? shortTokens(r) : '–')),
-            tail?.dominantTerm ?? tail?.binding ?? '–',
+            tail?.binding === 'context'
+              ? `context (${formatInt(q.ctx.model.contextLength ?? 0)})`
+              : (tail?.dominantTerm ?? tail?.binding ?? '–'),
           ];
         }),
       },
@@ -83,6 +90,14 @@ export function renderReport(
       ctx,
     ),
   );
+  const capped = q.rows.some(r => r.binding === 'context');
+  if (capped && opts.format === 'table')
+    out.push(
+      prose(
+        `* beyond ${q.ctx.modelLabel}'s trained context of ${formatInt(q.ctx.model.contextLength ?? 0)} tokens: memory alone allows it, the model was not trained for it (max-seq answers ${formatInt(q.ctx.model.contextLength ?? 0)}; --ignore-context lifts the cap)`,
+        ctx,
+      ),
+    );
   out.push('');
   if (opts.format !== 'csv')
     out.push(
