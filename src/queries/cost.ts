@@ -20,27 +20,16 @@ import {
   type VariantFields,
   variantFields,
 } from './capacity.js';
-import type {ComponentRow} from './profiles.js';
+import type {CostNumbers} from './profiles.js';
 
 export type {ComponentRow} from './profiles.js';
 
-export interface CostRow extends VariantFields, Partial<FitFields> {
+/** One row of `cost`: the numbers of one configuration, what they are for, and (with a device) its fit. */
+export interface CostRow extends VariantFields, Partial<FitFields>, CostNumbers {
   seq: number;
   /** The device of the fit columns, when the scenario names one (cost --hardware). */
   hardware?: string;
   batch: number;
-  flops: number;
-  macs: number;
-  matmulFlops: number;
-  vectorFlops: number;
-  pairs: number;
-  hbmBytes: number;
-  readBytes: number;
-  writeBytes: number;
-  params: number;
-  /** Parameters one token uses (MoE: less the routed experts it does not select). */
-  activeParams: number;
-  components?: ComponentRow[];
 }
 
 export interface CostQuery {
