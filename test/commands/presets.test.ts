@@ -137,6 +137,7 @@ test('presets models: one row per model', t => {
     'llama-3.1-8b',
     'transformer',
     '8.00B',
+    '–',
     '4,096',
     '32',
     '8',
@@ -148,6 +149,7 @@ test('presets models: one row per model', t => {
     'paca-vit-tiny',
     'paca-vit',
     '12.2M',
+    '–',
     '96',
     '2',
     '2',
@@ -159,6 +161,7 @@ test('presets models: one row per model', t => {
     'mamba-130m',
     'mamba',
     '130M',
+    '–',
     '768',
     '–',
     '–',
@@ -172,9 +175,11 @@ test('presets models --format csv: a header with units and one line of raw numbe
   const {code, stdout} = runCli(['presets', 'models', '--format', 'csv']);
   t.is(code, 0);
   const lines = stdout.trimEnd().split('\n');
-  t.is(lines[0], 'id,architecture,params,d_model,heads,kv_heads,layers,context_tokens,attention');
+  t.is(lines[0], 'id,architecture,params,active_params,d_model,heads,kv_heads,layers,context_tokens,attention');
   t.is(lines.length, 1 + SHIPPED_MODELS);
-  t.true(lines.includes('mistral-7b,transformer,7300000000,4096,32,8,32,32768,window:w=4096'));
+  t.true(lines.includes('mistral-7b,transformer,7300000000,,4096,32,8,32,32768,window:w=4096'));
+  // A mixture of experts lists its active parameters beside the total.
+  t.true(lines.some(l => l.startsWith('qwen3-30b-a3b,transformer,30500000000,3300000000,')));
 });
 
 test('presets models --json: every shipped preset; ID gives the parsed preset', t => {

@@ -156,6 +156,7 @@ function renderList(all: readonly ModelPreset[], format: TableFormat, ctx: Rende
     m.id,
     m.architecture,
     dash(m.paramsPublished, formatParams),
+    dash(m.moe ? m.activeParamsPublished : undefined, formatParams),
     dash(m.dModel),
     dash(m.heads),
     dash(m.kvHeads ?? m.heads),
@@ -167,6 +168,7 @@ function renderList(all: readonly ModelPreset[], format: TableFormat, ctx: Rende
     {label: 'id'},
     {label: 'architecture'},
     {label: 'params'},
+    {label: 'active', csv: 'active_params', priority: -1},
     {label: 'd', csv: 'd_model'},
     {label: 'heads'},
     {label: 'kv', csv: 'kv_heads'},
@@ -174,10 +176,21 @@ function renderList(all: readonly ModelPreset[], format: TableFormat, ctx: Rende
     {label: 'context', csv: 'context_tokens'},
     {label: 'attention'},
   ];
-  const align: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'];
+  const align: Align[] = [
+    'left',
+    'left',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+    'left',
+  ];
   const out = formatTable({head, rows, align}, format, ctx);
   if (format !== 'table') return out;
-  return `${out}\n${prose(`params: as the authors publish them. Details and sources: ${paint('attncap presets models ID', 'cyan', ctx)}`, ctx)}`;
+  return `${out}\n${prose(`params: total as the authors publish them; active: the parameters one token uses in a mixture of experts, in the publisher's convention (counted figures beside them: ${paint('attncap presets models ID', 'cyan', ctx)})`, ctx)}`;
 }
 
 function renderOne(
