@@ -175,7 +175,10 @@ test('presets models --format csv: a header with units and one line of raw numbe
   const {code, stdout} = runCli(['presets', 'models', '--format', 'csv']);
   t.is(code, 0);
   const lines = stdout.trimEnd().split('\n');
-  t.is(lines[0], 'id,architecture,params,active_params,d_model,heads,kv_heads,layers,context_tokens,attention');
+  t.is(
+    lines[0],
+    'id,architecture,params,active_params,d_model,heads,kv_heads,layers,context_tokens,attention',
+  );
   t.is(lines.length, 1 + SHIPPED_MODELS);
   t.true(lines.includes('mistral-7b,transformer,7300000000,,4096,32,8,32,32768,window:w=4096'));
   // A mixture of experts lists its active parameters beside the total.
