@@ -20,7 +20,6 @@ import {
 import {parseModality} from './model/tokens.js';
 import type {Accounting, Mode, ResolvedVariant} from './model/types.js';
 import {DETAILED_ACCOUNTING, TEXTBOOK_ACCOUNTING} from './model/types.js';
-import {resolveVariant} from './model/variants/index.js';
 import type {Recompute, Scope, Workload} from './model/workload.js';
 import {keepModelWarnings, loadModel, loadModelFile} from './presets/load.js';
 import {DTYPE_BYTES, type Dtype, type ModelPreset, modelPresetSchema} from './schema/presets.js';
@@ -315,12 +314,6 @@ export function resolveSeqs(text: string | undefined, model: ModelPreset): SeqIn
     };
   }
   return {values: parseSeqList(text, 'seq'), spec: text, ...(modality ? {formula: modality.formula} : {})};
-}
-
-/** `--variant` values, or undefined to keep each layer's own variant. */
-export function resolveVariants(specs: string[] | undefined): ResolvedVariant[] | undefined {
-  if (!specs || specs.length === 0) return undefined;
-  return specs.map(spec => resolveVariant(spec, 'variant'));
 }
 
 /** The resolved model as echoed in `inputs.model`. */

@@ -23,10 +23,6 @@ import {layerLabel, modelVariantLabel} from './cost.js';
 /** What the capacity commands evaluate: a resolved scenario. */
 export type CapacityContext = ResolvedScenario;
 
-export function variantLabel(model: ModelPreset, v: ResolvedVariant | undefined): string {
-  return layerLabel(model, v);
-}
-
 /** The attention of a row, as every JSON row carries it: the id, its parameters and its label. */
 export interface VariantFields {
   /** Variant id ('flash', 'window'), 'model' for a model's mixed layers, or the architecture id of a model without attention. */
@@ -249,7 +245,16 @@ export function pointAt(
   variant: ResolvedVariant | undefined,
   hw: ResolvedHardware,
 ): Point {
-  const w: Workload = atSeq(base, at.seq, at.batch ?? base.batch);
+  return pointOf(model, atSeq(base, at.seq, at.batch ?? base.batch), variant, hw);
+}
+
+/** One point of a workload: the evaluation, its peak memory and its roofline latency. */
+export function pointOf(
+  model: ModelPreset,
+  w: Workload,
+  variant: ResolvedVariant | undefined,
+  hw: ResolvedHardware,
+): Point {
   const evaluation = evaluate(model, w, variant);
   return {
     evaluation,

@@ -21,9 +21,9 @@ import type {ModelPreset} from '../schema/presets.js';
 import {
   dominantTerm,
   keepsCache,
-  latencyOf,
   memoryAt,
   type PointLatency,
+  pointOf,
   secondsOf,
   tokensPerSecond,
 } from './capacity.js';
@@ -162,15 +162,8 @@ function detailedPoint(
   variant: ResolvedVariant | undefined,
   hw: ResolvedHardware,
 ): ProfilePoint & {evaluation: Evaluation} {
-  const evaluation = evaluate(model, w, variant);
-  const memory = memoryOf(evaluation, w, hw, keepsCache(model, w), attentionShape(model));
-  return {
-    evaluation,
-    memory,
-    latency: latencyOf(evaluation, w, hw),
-    dominantTerm: dominantTerm({evaluation, memory}),
-    flops: evaluation.totals.flops,
-  };
+  const p = pointOf(model, w, variant, hw);
+  return {...p, dominantTerm: dominantTerm(p), flops: p.evaluation.totals.flops};
 }
 
 /** The cost model of docs/architectures.md and docs/capacity.md: what users should plan with. */

@@ -20,8 +20,8 @@ import {
   fitWarnings,
   type VariantFields,
   variantFields,
-  variantLabel,
 } from './capacity.js';
+import {layerLabel} from './cost.js';
 import {type Binding, solveOne} from './max-seq.js';
 
 type CapacityContext = ResolvedScenario;
@@ -117,7 +117,7 @@ export function runReport(ctx: ResolvedScenario): ReportQuery {
     }
   }
   const facts = ctx.variants.map(v => ({
-    label: variantLabel(ctx.model, v),
+    label: layerLabel(ctx.model, v),
     family: v?.def.family ?? 'model',
     exact: v?.def.exact ?? true,
     tradeoff: v?.def.tradeoff ?? '',
@@ -143,7 +143,7 @@ function memoryCurve(ctx: CapacityContext, largest: number): MemoryCurve {
   for (let k = 9; k <= top; k++) xs.push(2 ** k);
   const hw = ctx.hardware[ctx.hardware.length - 1];
   const series = ctx.variants.map(variant => ({
-    variant: variantLabel(ctx.model, variant),
+    variant: layerLabel(ctx.model, variant),
     values: xs.map(n => ctx.profile.demandBytes(ctx.model, atSeq(ctx.workload.base, n), variant, hw)),
   }));
   const capacities = ctx.hardware.map(h => ({

@@ -33,7 +33,8 @@ import type {ResolvedScenario} from '../scenario/resolve.js';
 import {type Warning, warning} from '../scenario/warnings.js';
 import type {ModelPreset} from '../schema/presets.js';
 import {parseBandwidth, parseDuration, parseInteger, parseSeq} from '../units.js';
-import {echoCapacity, variantLabel} from './capacity.js';
+import {echoCapacity} from './capacity.js';
+import {layerLabel} from './cost.js';
 
 /** What `serve` takes beyond the scenario, as the flags give it (strings parsed here). */
 export interface ServeOptions {
@@ -534,7 +535,7 @@ export function serveOne(
   const decode = timed ? tpot(concurrency) : null;
   const requestSeconds = prefill && decode ? prefill.seconds + output * decode.seconds : 0;
   return {
-    variant: variantLabel(model, s.variant),
+    variant: layerLabel(model, s.variant),
     hardware: hw.id,
     gpus: p.tp * p.pp * p.cp * p.dp,
     parallelism: p,

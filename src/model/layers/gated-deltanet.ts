@@ -20,21 +20,15 @@
  * Derivation and worked example: docs/layers/gated-deltanet.md.
  */
 import type {ModelPreset} from '../../schema/presets.js';
-import {gemm, NORM_FLOPS_PER_ELEMENT, part} from '../architectures/layer.js';
-import {depthwise} from '../architectures/shared.js';
 import {component} from '../types.js';
 import type {Workload} from '../workload.js';
+import {FP32, gatedMixer, mixerSteps} from './gated-mixer.js';
 import type {Mixer} from './index.js';
 
-const SILU_FLOPS = 4;
 /** Decode per state element: α·S, S·k (2), β-scaled rank-1 correction and write (2·2), S·q (2). */
 const DECODE_FLOPS_PER_STATE = 9;
 /** L2 norm of q and k: square, sum, scale per channel, each (3·d_k per vector). */
 const L2NORM_FLOPS = 3;
-/** Chunk states are kept in fp32 by the reference (fla) kernels. */
-const FP32 = 4;
-/** Backward of the chunked kernels over their forward (the assumption of mamba.ts). */
-const SCAN_BACKWARD_FACTOR = 3;
 
 export function gatedDeltaNetDims(model: ModelPreset) {
   const g = model.gatedDeltaNet;
@@ -80,14 +74,8 @@ export function gatedDeltaNetMixer(model: ModelPreset, w: Workload): Mixer {
   } = gatedDeltaNetDims(model);
   const b = w.batch;
   const s = w.bytes;
-  const decode = w.mode === 'decode';
-  const steps = decode ? 1 : w.seq;
-  const rows = b * steps;
+  const {decode, steps, rows} = mixerSteps(w);
   const stateElements = H * dk * dv;
-  const convState = decode ? b * convDim * (K - 1) * w.kvBytes : 0;
-  const conv1d = depthwise('conv1d', rows, convDim, K, w, SILU_FLOPS);
-  conv1d.readBytes += convState;
-  conv1d.writeBytes += convState;
   const perToken = (2 * keyDim + valueDim + 2 * H) * s;
   let rule: ReturnType<typeof component>;
   if (decode) {
@@ -114,24 +102,10 @@ export function gatedDeltaNetMixer(model: ModelPreset, w: Workload): Mixer {
       transientBytes: rows * valueDim * s + chunkStates,
     });
   }
-  const gatedNorm = component('gated-norm', 'elementwise', {
-    vectorFlops: rows * valueDim * (SILU_FLOPS + 1 + NORM_FLOPS_PER_ELEMENT),
-    readBytes: 2 * rows * valueDim * s,
-    writeBytes: rows * valueDim * s,
-  });
-  return {
-    components: [
-      part(gemm('in-projection', rows, d, inWidth, w), 'projection'),
-      part(conv1d, 'mixer'),
-      part(rule, 'mixer', SCAN_BACKWARD_FACTOR, true),
-      part(gatedNorm, 'norm'),
-      part(gemm('out-projection', rows, valueDim, d, w), 'projection'),
-    ],
-    params: gatedDeltaNetParams(model),
-    cacheBytes: w.mode === 'train' ? 0 : b * (stateElements + convDim * (K - 1)) * w.kvBytes,
-    // Saved per token: the in_proj input, its outputs, the conv output, the rule's output and
-    // the gated, normed output fed to out_proj.
-    activationBytes: rows * s * (d + inWidth + convDim + 2 * valueDim),
-    tokens: steps,
-  };
+  return gatedMixer(
+    {d, inWidth, convDim, conv: K, width: valueDim, stateElements},
+    w,
+    rule,
+    gatedDeltaNetParams(model),
+  );
 }

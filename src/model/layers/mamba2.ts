@@ -17,20 +17,13 @@
  * Derivation and worked example: docs/layers/mamba2.md.
  */
 import type {ModelPreset} from '../../schema/presets.js';
-import {gemm, NORM_FLOPS_PER_ELEMENT, part} from '../architectures/layer.js';
-import {depthwise} from '../architectures/shared.js';
 import {component} from '../types.js';
 import type {Workload} from '../workload.js';
+import {FP32, gatedMixer, mixerSteps} from './gated-mixer.js';
 import type {Mixer} from './index.js';
 
-/** SiLU per element: exp, add, divide, multiply (as in mamba.ts). */
-const SILU_FLOPS = 4;
 /** Decode state update per state element: decay multiply, Δ·x·B (two multiplies), add; y = C·h (2). */
 const DECODE_FLOPS_PER_STATE = 6;
-/** Chunk states are kept in fp32 by the reference kernels. */
-const FP32 = 4;
-/** Backward of the fused SSD kernels over their forward: replay plus 2× (the assumption of mamba.ts). */
-const SCAN_BACKWARD_FACTOR = 3;
 
 export function mamba2Dims(model: ModelPreset) {
   const m = model.mamba2;
@@ -75,14 +68,8 @@ export function mamba2Mixer(model: ModelPreset, w: Workload): Mixer {
   } = mamba2Dims(model);
   const b = w.batch;
   const s = w.bytes;
-  const decode = w.mode === 'decode';
-  const steps = decode ? 1 : w.seq;
-  const rows = b * steps;
+  const {decode, steps, rows} = mixerSteps(w);
   const stateElements = H * P * N;
-  const convState = decode ? b * convDim * (K - 1) * w.kvBytes : 0;
-  const conv1d = depthwise('conv1d', rows, convDim, K, w, SILU_FLOPS);
-  conv1d.readBytes += convState;
-  conv1d.writeBytes += convState;
   let scan: ReturnType<typeof component>;
   if (decode) {
     const state = b * stateElements * w.kvBytes;
@@ -109,24 +96,10 @@ export function mamba2Mixer(model: ModelPreset, w: Workload): Mixer {
       transientBytes: rows * inner * s + chunkStates,
     });
   }
-  const gatedNorm = component('gated-norm', 'elementwise', {
-    vectorFlops: rows * inner * (SILU_FLOPS + 1 + NORM_FLOPS_PER_ELEMENT),
-    readBytes: 2 * rows * inner * s,
-    writeBytes: rows * inner * s,
-  });
-  return {
-    components: [
-      part(gemm('in-projection', rows, d, inWidth, w), 'projection'),
-      part(conv1d, 'mixer'),
-      part(scan, 'mixer', SCAN_BACKWARD_FACTOR, true),
-      part(gatedNorm, 'norm'),
-      part(gemm('out-projection', rows, inner, d, w), 'projection'),
-    ],
-    params: mamba2Params(model),
-    cacheBytes: w.mode === 'train' ? 0 : b * (stateElements + convDim * (K - 1)) * w.kvBytes,
-    // Saved per token: the in_proj input (d), its output (z, x, B, C, Δ), the conv output, the
-    // scan output y and the gated, normed y fed to out_proj.
-    activationBytes: rows * s * (d + inWidth + convDim + 2 * inner),
-    tokens: steps,
-  };
+  return gatedMixer(
+    {d, inWidth, convDim, conv: K, width: inner, stateElements},
+    w,
+    scan,
+    mamba2Params(model),
+  );
 }
