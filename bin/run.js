@@ -7,7 +7,7 @@
 const argv = process.argv.slice(2);
 const VERSION_ARGS = new Set(['--version', '-v', '--json']);
 if (argv.some(a => a === '--version' || a === '-v') && argv.every(a => VERSION_ARGS.has(a))) {
-  const {readFileSync} = await import('node:fs');
+  const {readFileSync} = process.getBuiltinModule('node:fs');
   const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   const row = {
     name: 'attncap',
@@ -29,19 +29,38 @@ if (argv.some(a => a === '--version' || a === '-v') && argv.every(a => VERSION_A
     process.emitWarning(
       `Node version must be >=${MIN_NODE.join('.')} to use this CLI. Current node version: ${process.versions.node}`,
     );
-  const [{existsSync}, {fileURLToPath}, {loadBundle}] = await Promise.all([
-    import('node:fs'),
-    import('node:url'),
-    import('./load-bundle.js'),
-  ]);
-  const bundle = fileURLToPath(new URL('../dist/attncap.cjs', import.meta.url));
-  if (existsSync(bundle)) {
-    const {exports} = loadBundle(bundle);
-    await exports.main(argv);
-  } else {
+  const {existsSync} = process.getBuiltinModule('node:fs');
+  const {fileURLToPath} = process.getBuiltinModule('node:url');
+  const {loadBundle} = await import('./load-bundle.js');
+  const dist = name => fileURLToPath(new URL(`../dist/${name}`, import.meta.url));
+  const bundle = dist('attncap.cjs');
+  if (!existsSync(bundle)) {
     process.stderr.write(
       `attncap: ${bundle} is missing: this checkout is not built.\nhint: run npm run build\n`,
     );
     process.exitCode = 3;
+  } else if (!(mayBeQuery(argv) && (await loadBundle(dist('query.cjs')).exports.main(argv)))) {
+    await loadBundle(bundle).exports.main(argv);
   }
+}
+
+/**
+ * Whether `argv` may be a query, which the query bundle (dist/query.cjs: the query commands
+ * without oclif's configuration and help; docs/startup.md) runs or declines: a query command
+ * first, or no command at all (the default report). QUERY_IDS are src/cli/query-commands.ts's
+ * (test/cli/bundle.test.ts keeps them in step).
+ */
+function mayBeQuery(args) {
+  const QUERY_IDS = [
+    'compare',
+    'complexity',
+    'cost',
+    'crossover',
+    'latency',
+    'max-seq',
+    'memory',
+    'report',
+    'serve',
+  ];
+  return args.length === 0 || args[0].startsWith('-') || QUERY_IDS.includes(args[0]);
 }

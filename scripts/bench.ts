@@ -108,14 +108,15 @@ for (const [name, limit] of [
   });
 }
 const cost = startup.llama;
-// Whether V8 accepted the bundle's code cache: without it every command re-parses the bundle.
+// Whether V8 accepted the query bundle's code cache (the one these queries load, docs/startup.md):
+// without it every query compiles the bundle.
 const cache = spawnSync(
   process.execPath,
   [
     '--input-type=module',
     '-e',
     `const {loadBundle} = await import(${JSON.stringify(`${root}bin/load-bundle.js`)});
-     console.log(loadBundle(${JSON.stringify(`${root}dist/attncap.cjs`)}).cacheRejected ? 'rejected' : 'accepted');`,
+     console.log(loadBundle(${JSON.stringify(`${root}dist/query.cjs`)}).cacheRejected ? 'rejected' : 'accepted');`,
   ],
   {encoding: 'utf8'},
 ).stdout.trim();

@@ -1,10 +1,12 @@
 /**
  * Build step: bundles the CLI into one CommonJS file, dist/attncap.cjs (oclif, the commands, the
- * model, zod), and writes its V8 code cache. Loading one pre-compiled file instead of ~300 modules
- * is what keeps a command's start-up inside its budget (docs/startup.md, `npm run bench`).
+ * model, zod), and the query commands into a second, smaller one, dist/query.cjs (no oclif
+ * configuration, plugins or help), and writes each one's V8 code cache. Loading one pre-compiled
+ * file instead of ~300 modules is what keeps a command's start-up inside its budget
+ * (docs/startup.md, `npm run bench`).
  *
  *   node dist/scripts/bundle.js          bundle (after tsc, from the compiled tree)
- *   node dist/scripts/bundle.js cache    run the common queries and save the code cache
+ *   node dist/scripts/bundle.js cache    run the common queries and save the code caches
  *
  * gpu.js (calibrate, bench) is bundled on its own into dist/gpu.cjs, loaded only by those commands.
  * Vendoring it keeps gpu.js's hard dependency on `webgpu` (an ~84 MB native Dawn binary for four
@@ -21,11 +23,12 @@ import {readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {build, type Plugin} from 'esbuild';
+import {type BuildOptions, build, type Plugin} from 'esbuild';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outfile = `${root}dist/attncap.cjs`;
 const gpuOutfile = `${root}dist/gpu.cjs`;
+const queryOutfile = `${root}dist/query.cjs`;
 
 /** In the CLI bundle, `gpu.js` is the vendored dist/gpu.cjs beside it (loaded on first use). */
 const vendoredGpuJs: Plugin = {
@@ -100,8 +103,74 @@ function gpuJsNotices(): string {
     .join('\n')}\n */`;
 }
 
+/**
+ * In the query bundle, our code's `@oclif/core` is src/cli/oclif-query.ts: oclif's flags, args,
+ * errors and parser with a Command of our own (src/cli/query-command.ts), so oclif's index —
+ * config, plugins, help, ux, performance — is not loaded.
+ */
+const oclifForQueries: Plugin = {
+  name: 'oclif-for-queries',
+  setup(b) {
+    b.onResolve({filter: /^@oclif\/core$/}, args =>
+      args.importer.startsWith(join(root, 'dist', 'src'))
+        ? {path: join(root, 'dist', 'src', 'cli', 'oclif-query.js')}
+        : undefined,
+    );
+  },
+};
+
+/**
+ * Modules the query bundle leaves out: a query never calls them, but the oclif modules it keeps
+ * load them. oclif's help (its flags module loads help for the `--help` flag's parse; its error
+ * handler for `showHelp`), the parser's flag-usage help, and `debug` (oclif's logger loads it;
+ * DEBUG sends a query to the full CLI, src/cli/direct.ts). Each is replaced by a module that
+ * throws, naming itself, if a query ever reads from it; `debug` by one whose loggers are off.
+ */
+const QUERY_STUBS =
+  /[\\/]node_modules[\\/](@oclif[\\/]core[\\/]lib[\\/](help[\\/]index|parser[\\/]help)\.js|debug[\\/]src[\\/]index\.js)$/;
+const leftOutOfQueries: Plugin = {
+  name: 'left-out-of-queries',
+  setup(b) {
+    b.onLoad({filter: QUERY_STUBS}, args => {
+      const name = args.path.slice(args.path.lastIndexOf('node_modules') + 'node_modules/'.length);
+      if (name.startsWith('debug'))
+        return {
+          contents:
+            'const off = Object.assign(() => {}, {enabled: false}); off.extend = () => off; module.exports = Object.assign(() => off, {enabled: () => false, enable() {}, disable: () => ""});',
+          loader: 'js',
+        };
+      return {
+        contents: `module.exports = new Proxy({}, {get(_, key) {
+          if (key === '__esModule') return true;
+          if (typeof key === 'symbol' || key === 'then') return undefined;
+          throw new Error(${JSON.stringify(name)} + ' ' + String(key) + ' is not in the query bundle (docs/startup.md)');
+        }});`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/** Options both CLI bundles share. */
+const cliOptions: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['webgpu', 'gl', 'typescript', 'xmlbuilder2'],
+  // Code loaded from V8's code cache cannot run import() on Node 20 (the callback is lost:
+  // ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so dynamic imports become require() calls; Node
+  // >= 20.19 can require() the one ES module reached this way (webgpu, in calibrate).
+  supported: {'dynamic-import': false},
+  // CommonJS has no import.meta: give the bundle its own file URL (presets are found from it).
+  define: {'import.meta.url': '__attncapBundleUrl'},
+  banner: {js: "const __attncapBundleUrl = require('node:url').pathToFileURL(__filename).href;"},
+  logLevel: 'warning',
+};
+
 async function bundle(): Promise<void> {
   rmSync(`${outfile}.cache`, {force: true});
+  rmSync(`${queryOutfile}.cache`, {force: true});
   await build({
     entryPoints: [createRequire(join(root, 'package.json')).resolve('gpu.js')],
     outfile: gpuOutfile,
@@ -114,24 +183,19 @@ async function bundle(): Promise<void> {
     logLevel: 'warning',
   });
   await build({
+    ...cliOptions,
     entryPoints: [`${root}dist/src/cli/main.js`],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['webgpu', 'gl', 'typescript', 'xmlbuilder2'],
     plugins: [vendoredGpuJs, englishZodOnly, noOclifEngineCheck],
-    // Code loaded from V8's code cache cannot run import() on Node 20 (the callback is lost:
-    // ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so dynamic imports become require() calls; Node
-    // >= 20.19 can require() the one ES module reached this way (webgpu, in calibrate).
-    supported: {'dynamic-import': false},
-    // CommonJS has no import.meta: give the bundle its own file URL (presets are found from it).
-    define: {'import.meta.url': '__attncapBundleUrl'},
-    banner: {js: "const __attncapBundleUrl = require('node:url').pathToFileURL(__filename).href;"},
-    logLevel: 'warning',
   });
   asciiOnly(outfile);
+  await build({
+    ...cliOptions,
+    entryPoints: [`${root}dist/src/cli/query.js`],
+    outfile: queryOutfile,
+    plugins: [oclifForQueries, leftOutOfQueries, englishZodOnly],
+  });
+  asciiOnly(queryOutfile);
 }
 
 /**
@@ -165,19 +229,32 @@ export const CACHED_QUERIES: readonly (readonly string[])[] = [
 ];
 
 function cache(): void {
+  // The full CLI's cache covers the query commands too (tests and library users load it directly).
+  cacheAfter(outfile, 'await exports.main(argv)');
+  cacheAfter(
+    queryOutfile,
+    "if (!(await exports.main(argv))) throw new Error('the query bundle declined ' + argv.join(' '))",
+  );
+}
+
+/** Runs the cached queries through `file`'s `main` in one process, then saves its code cache. */
+function cacheAfter(file: string, runOne: string): void {
   const script = `
     const {loadBundle} = await import(${JSON.stringify(`${root}bin/load-bundle.js`)});
-    const {exports} = loadBundle(${JSON.stringify(outfile)}, {writeCache: true});
+    const {exports} = loadBundle(${JSON.stringify(file)}, {writeCache: true});
     for (const argv of ${JSON.stringify(CACHED_QUERIES)}) {
-      await exports.main(argv);
+      ${runOne};
       if (process.exitCode) throw new Error('attncap ' + argv.join(' ') + ' exited ' + process.exitCode);
     }`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: root,
     env: {...process.env, NO_COLOR: '1'},
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // The queries' own warnings (a context length exceeded…) are expected: shown only on failure.
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
   });
-  if (r.status !== 0) throw new Error(`writing the code cache: the cached queries exited ${r.status}`);
+  if (r.status !== 0)
+    throw new Error(`writing the code cache of ${file}: the cached queries exited ${r.status}\n${r.stderr}`);
 }
 
 if (process.argv[2] === 'cache') cache();
