@@ -1,20 +1,21 @@
-// Loads the bundled CLI (dist/attncap.cjs: oclif, the commands and the model in one CommonJS
-// file) with V8's code cache, so a command starts without re-parsing a megabyte of JavaScript.
-// The cache (dist/attncap.cjs.cache) is written by the build (`scripts/bundle.ts cache`). A cache
+// Loads a bundle of the CLI (dist/attncap.cjs: oclif, the commands and the model in one CommonJS
+// file; dist/query.cjs: the query commands) with V8's code cache, so a command starts without
+// re-parsing a megabyte of JavaScript. The cache (`<bundle>.cache`) is written by the build
+// (`scripts/bundle.ts cache`). A cache
 // made by another Node or V8 is rejected by V8 and the file is compiled as usual: slower, same
 // result. The module is registered in require's cache, so oclif's own `require` of the bundle (its
 // command target) returns this instance.
-// Built-in modules through process.getBuiltinModule, not `import`: an ES import of a built-in
-// builds its ES facade by reading every export, and reading `fs.ReadStream` alone loads Node's
-// file streams (~2 ms of every start).
-const {readFileSync, renameSync, writeFileSync} = process.getBuiltinModule('node:fs');
-const Module = process.getBuiltinModule('node:module');
-const {dirname} = process.getBuiltinModule('node:path');
-const {Script} = process.getBuiltinModule('node:vm');
+// CommonJS (bin/package.json): an ES import of a built-in builds its ES facade by reading every
+// export, and reading `fs.ReadStream` alone loads Node's file streams (~2 ms of every start).
+'use strict';
+const {readFileSync, renameSync, writeFileSync} = require('node:fs');
+const Module = require('node:module');
+const {dirname} = require('node:path');
+const {Script} = require('node:vm');
 const {createRequire} = Module;
 
 /** Loads `file` (CommonJS) with its code cache; `writeCache` saves the cache when the process exits. */
-export function loadBundle(file, {writeCache = false} = {}) {
+function loadBundle(file, {writeCache = false} = {}) {
   const cacheFile = `${file}.cache`;
   let cachedData;
   try {
@@ -47,3 +48,5 @@ export function loadBundle(file, {writeCache = false} = {}) {
     cacheRejected: cachedData === undefined || script.cachedDataRejected === true,
   };
 }
+
+module.exports = {loadBundle};

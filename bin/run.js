@@ -1,14 +1,22 @@
 #!/usr/bin/env node
+// attncap's command (CommonJS, as bin/package.json says: Node starts a CommonJS entry without its
+// ES module loader, a few milliseconds of every command; docs/startup.md).
 // `attncap --version` (and `--version --json`) is answered before anything else loads; the text
-// is oclif's own format. Everything else runs the bundled CLI (dist/attncap.cjs, built by
-// `npm run build`). Nothing here calls process.exit(): the exit code is set and the process ends
-// once stdout has drained (docs/json.md, "Exit codes"). The JSON form's schemaVersion is the
-// bundle's SCHEMA_VERSION (src/cli/base.ts); test/cli/harden.test.ts checks that both agree.
+// is oclif's own format. A query goes to the query bundle (dist/query.cjs), everything else, and
+// what the query bundle declines, to the full CLI (dist/attncap.cjs); `npm run build` makes both.
+// Nothing here calls process.exit(): the exit code is set and the process ends once stdout has
+// drained (docs/json.md, "Exit codes"). The JSON form's schemaVersion is the bundle's
+// SCHEMA_VERSION (src/cli/base.ts); test/cli/harden.test.ts checks that both agree.
+'use strict';
+const {existsSync, readFileSync} = require('node:fs');
+const {join} = require('node:path');
+
 const argv = process.argv.slice(2);
 const VERSION_ARGS = new Set(['--version', '-v', '--json']);
+const dist = name => join(__dirname, '..', 'dist', name);
+
 if (argv.some(a => a === '--version' || a === '-v') && argv.every(a => VERSION_ARGS.has(a))) {
-  const {readFileSync} = process.getBuiltinModule('node:fs');
-  const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const {version} = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
   const row = {
     name: 'attncap',
     version,
@@ -29,25 +37,27 @@ if (argv.some(a => a === '--version' || a === '-v') && argv.every(a => VERSION_A
     process.emitWarning(
       `Node version must be >=${MIN_NODE.join('.')} to use this CLI. Current node version: ${process.versions.node}`,
     );
-  const {existsSync} = process.getBuiltinModule('node:fs');
-  const {fileURLToPath} = process.getBuiltinModule('node:url');
-  const {loadBundle} = await import('./load-bundle.js');
-  const dist = name => fileURLToPath(new URL(`../dist/${name}`, import.meta.url));
   const bundle = dist('attncap.cjs');
-  if (!existsSync(bundle)) {
+  if (existsSync(bundle)) run();
+  else {
     process.stderr.write(
       `attncap: ${bundle} is missing: this checkout is not built.\nhint: run npm run build\n`,
     );
     process.exitCode = 3;
-  } else if (!(mayBeQuery(argv) && (await loadBundle(dist('query.cjs')).exports.main(argv)))) {
-    await loadBundle(bundle).exports.main(argv);
   }
 }
 
+/** The query bundle first when `argv` may be a query; the full CLI for the rest. */
+async function run() {
+  const {loadBundle} = require('./load-bundle.js');
+  if (mayBeQuery(argv) && (await loadBundle(dist('query.cjs')).exports.main(argv))) return;
+  await loadBundle(dist('attncap.cjs')).exports.main(argv);
+}
+
 /**
- * Whether `argv` may be a query, which the query bundle (dist/query.cjs: the query commands
- * without oclif's configuration and help; docs/startup.md) runs or declines: a query command
- * first, or no command at all (the default report). QUERY_IDS are src/cli/query-commands.ts's
+ * Whether `argv` may be a query, which the query bundle (the query commands without oclif's
+ * configuration and help; docs/startup.md) runs or declines: a query command first, or no
+ * command at all (the default report). QUERY_IDS are src/cli/query-commands.ts's
  * (test/cli/bundle.test.ts keeps them in step).
  */
 function mayBeQuery(args) {
