@@ -119,34 +119,44 @@ const oclifForQueries: Plugin = {
   },
 };
 
+/** A module that throws, naming itself, if anything reads from it. */
+function absent(name: string): string {
+  return `module.exports = new Proxy({}, {get(_, key) {
+    if (key === '__esModule') return true;
+    if (typeof key === 'symbol' || key === 'then') return undefined;
+    throw new Error(${JSON.stringify(name)} + ' ' + String(key) + ' is not in the query bundle (docs/startup.md)');
+  }});`;
+}
+
 /**
- * Modules the query bundle leaves out: a query never calls them, but the oclif modules it keeps
- * load them. oclif's help (its flags module loads help for the `--help` flag's parse; its error
- * handler for `showHelp`), the parser's flag-usage help, and `debug` (oclif's logger loads it;
- * DEBUG sends a query to the full CLI, src/cli/direct.ts). Each is replaced by a module that
- * throws, naming itself, if a query ever reads from it; `debug` by one whose loggers are off.
+ * Modules the query bundle replaces (paths under node_modules): a query never calls them, but
+ * the oclif modules it keeps load them at start-up.
  */
-const QUERY_STUBS =
-  /[\\/]node_modules[\\/](@oclif[\\/]core[\\/]lib[\\/](help[\\/]index|parser[\\/]help)\.js|debug[\\/]src[\\/]index\.js)$/;
+const QUERY_REPLACEMENTS: Readonly<Record<string, string>> = {
+  // oclif's help: its flags module loads it for the `--help` flag's parse, its error handler for
+  // `showHelp`, its parser for flag usages. Help never reaches the query bundle (src/cli/direct.ts).
+  '@oclif/core/lib/help/index.js': absent('@oclif/core/lib/help/index.js'),
+  '@oclif/core/lib/parser/help.js': absent('@oclif/core/lib/parser/help.js'),
+  // File and directory flags' existence checks (Flags.file, Args.directory…), which no query has;
+  // the module loads node:fs/promises.
+  '@oclif/core/lib/util/fs.js': absent('@oclif/core/lib/util/fs.js'),
+  // `debug`, loaded by oclif's logger: DEBUG sends a query to the full CLI, so its loggers are off.
+  'debug/src/index.js':
+    'const off = Object.assign(() => {}, {enabled: false}); off.extend = () => off; module.exports = Object.assign(() => off, {enabled: () => false, enable() {}, disable: () => ""});',
+  // oclif colours a few words of its parse errors; attncap strips every ANSI escape from them
+  // (src/cli/base.ts) and decides its own colour (src/cli/render.ts). Asking would load node:tty
+  // and node:net on a command whose output goes to a file.
+  '@oclif/core/lib/ux/supports-color.js': 'exports.supportsColor = () => false;',
+};
 const leftOutOfQueries: Plugin = {
   name: 'left-out-of-queries',
   setup(b) {
-    b.onLoad({filter: QUERY_STUBS}, args => {
-      const name = args.path.slice(args.path.lastIndexOf('node_modules') + 'node_modules/'.length);
-      if (name.startsWith('debug'))
-        return {
-          contents:
-            'const off = Object.assign(() => {}, {enabled: false}); off.extend = () => off; module.exports = Object.assign(() => off, {enabled: () => false, enable() {}, disable: () => ""});',
-          loader: 'js',
-        };
-      return {
-        contents: `module.exports = new Proxy({}, {get(_, key) {
-          if (key === '__esModule') return true;
-          if (typeof key === 'symbol' || key === 'then') return undefined;
-          throw new Error(${JSON.stringify(name)} + ' ' + String(key) + ' is not in the query bundle (docs/startup.md)');
-        }});`,
-        loader: 'js',
-      };
+    b.onLoad({filter: /[\\/]node_modules[\\/]/}, args => {
+      const path = args.path.replaceAll('\\', '/');
+      const name = path.slice(path.lastIndexOf('/node_modules/') + '/node_modules/'.length);
+      return Object.hasOwn(QUERY_REPLACEMENTS, name)
+        ? {contents: QUERY_REPLACEMENTS[name], loader: 'js'}
+        : undefined;
     });
   },
 };
