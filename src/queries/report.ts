@@ -95,7 +95,9 @@ export function runReport(ctx: ResolvedScenario): ReportQuery {
   for (const variant of ctx.variants) {
     for (const hw of ctx.hardware) {
       const solved = solveOne(ctx, variant, hw, {solve: 'seq', seq: 0});
-      if (solved.maxSeq !== null) largest = Math.max(largest, solved.maxSeq);
+      // The chart shows where memory runs out, so it spans what memory allows, not the context cap.
+      const reach = solved.maxSeqMemory ?? solved.maxSeq;
+      if (reach !== null) largest = Math.max(largest, reach);
       if (solved.binding === 'unbounded') largest = SOLVER_LIMIT;
       const w = atSeq(ctx.workload.base, referenceSeq);
       const p = ctx.profile.point(ctx.model, w, variant, hw);
