@@ -31,6 +31,11 @@ function shortTokens(r: ReportRow): Cell {
   };
 }
 
+/** A token count as a CSV number; empty when there is none (nothing fits, or no bound). */
+function tokensCell(n: number | null): Cell {
+  return {text: n === null ? '' : String(n), value: n, unit: 'tokens'};
+}
+
 export function renderReport(
   q: ReportQuery,
   opts: {format: TableFormat; units: ByteUnits},
@@ -65,13 +70,19 @@ export function renderReport(
     );
     out.push(paint('Longest sequence that fits (tokens)', 'bold', ctx));
   }
+  // CSV carries numbers a script can trust: the capped answer (JSON's maxSeq) in *_max_seq_tokens
+  // and what memory alone allows (maxSeqMemory) in *_memory_max_seq_tokens; the table shows the
+  // memory answer marked * with a footnote.
+  const csv = opts.format === 'csv';
+  const slug = (id: string) => id.replace(/[^a-z0-9]+/gi, '_');
   out.push(
     formatTable(
       {
         head: [
           'variant',
-          ...hw.map(h => ({label: h.id, csv: `${h.id.replace(/[^a-z0-9]+/gi, '_')}_max_seq_tokens`})),
-          {label: `binding (${last.id})`, csv: `${last.id.replace(/[^a-z0-9]+/gi, '_')}_binding`},
+          ...hw.map(h => ({label: h.id, csv: `${slug(h.id)}_max_seq_tokens`})),
+          ...(csv ? hw.map(h => ({label: h.id, csv: `${slug(h.id)}_memory_max_seq_tokens`})) : []),
+          {label: `binding (${last.id})`, csv: `${slug(last.id)}_binding`},
         ],
         align: ['left', ...hw.map(() => 'right' as const), 'left'],
         rows: q.facts.map(f => {
@@ -79,9 +90,10 @@ export function renderReport(
           const tail = cells[cells.length - 1];
           return [
             f.label,
-            ...cells.map(r => (r ? shortTokens(r) : '–')),
+            ...cells.map(r => (r ? (csv ? tokensCell(r.maxSeq) : shortTokens(r)) : '–')),
+            ...(csv ? cells.map(r => (r ? tokensCell(r.maxSeqMemory) : '–')) : []),
             tail?.binding === 'context'
-              ? `context (${formatInt(q.ctx.model.contextLength ?? 0)})`
+              ? {text: `context (${formatInt(q.ctx.model.contextLength ?? 0)})`, value: 'context'}
               : (tail?.dominantTerm ?? tail?.binding ?? '–'),
           ];
         }),
