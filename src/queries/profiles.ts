@@ -9,6 +9,7 @@
 import type {ResolvedHardware} from '../hardware.js';
 import {type BreakdownRow, breakdown, type Evaluation, evaluate} from '../model/engine.js';
 import {attentionShape, type MemoryBreakdown, memoryOf, reserveBytes} from '../model/memory.js';
+import {planCostGroups} from '../model/plan.js';
 import {
   textbookAttentionCore,
   textbookAttentionSeconds,
@@ -197,10 +198,38 @@ export function textbookPairs(model: ModelPreset, variant: ResolvedVariant | und
   return variant ? variant.def.leadingOps(n, model.dModel, variant.params) / model.dModel : n * n;
 }
 
+/** One group of attention layers as the textbook counts it. */
+interface TextbookGroup {
+  repeat: number;
+  heads: number;
+  variant: ResolvedVariant | undefined;
+}
+
+/**
+ * The attention layers of the model's plan (docs/layer-plans.md), each group with its own variant,
+ * or `variant` (a plain `--variant`) for every one of them, as the detailed profile replaces them.
+ * The textbook has formulas for attention layers only: Mamba, Gated DeltaNet and MLP-only layers
+ * add nothing to its counts (docs/assumptions.md). A model without a plan is one group of L.
+ */
+function textbookGroups(model: ModelPreset, variant: ResolvedVariant | undefined): TextbookGroup[] {
+  if (!model.schedule && !model.pattern) return [{repeat: model.layers, heads: model.heads ?? 1, variant}];
+  return planCostGroups(model)
+    .filter(g => g.kind === 'attention')
+    .map(g => ({repeat: g.repeat, heads: g.heads, variant: variant ?? g.variant}));
+}
+
+/** Σ over the attention layers of `perLayer(group)`, each group counted `repeat` times. */
+function overLayers(groups: readonly TextbookGroup[], perLayer: (g: TextbookGroup) => number): number {
+  let total = 0;
+  for (const g of groups) total += g.repeat * perLayer(g);
+  return total;
+}
+
 /**
  * Textbook memory: attention memory per sample L·s·(3nd + h·pairs + nd), times b, against the
- * marketed capacity with 70% usable. The 30% kept back is reported as the reserve. With
- * `matricesOnly`, only the h score matrices per layer (what the textbook max-seq counts).
+ * marketed capacity with 70% usable (L·(…) summed over the plan's attention layers). The 30% kept
+ * back is reported as the reserve. With `matricesOnly`, only the h score matrices per layer (what
+ * the textbook max-seq counts).
  */
 export function textbookMemory(
   model: ModelPreset,
@@ -211,10 +240,13 @@ export function textbookMemory(
 ): MemoryBreakdown {
   const n = w.seq;
   const d = model.dModel;
-  const h = model.heads ?? 1;
-  const pairs = textbookPairs(model, variant, n);
-  const perLayer = opts.matricesOnly ? h * pairs : 3 * n * d + h * pairs + n * d;
-  const attention = w.batch * model.layers * w.bytes * perLayer;
+  const attention =
+    w.batch *
+    w.bytes *
+    overLayers(textbookGroups(model, variant), g => {
+      const matrices = g.heads * textbookPairs(model, g.variant, n);
+      return opts.matricesOnly ? matrices : 3 * n * d + matrices + n * d;
+    });
   const capacityBytes = hw.memoryMarketedGB * 1e9;
   const reserve = capacityBytes - textbookUsableBytes(hw.memoryMarketedGB);
   const totalBytes = attention + reserve;
@@ -234,7 +266,7 @@ export function textbookMemory(
   };
 }
 
-/** Textbook latency: 2·pairs·d·L / peak (standard: 2·n²·d·L), compute-bound by construction. */
+/** Textbook latency: 2·pairs·d·L / peak (standard: 2·n²·d·L; L·pairs summed over the plan), compute-bound by construction. */
 export function textbookLatency(
   model: ModelPreset,
   w: Workload,
@@ -242,12 +274,14 @@ export function textbookLatency(
   hw: ResolvedHardware,
 ): PointLatency {
   const n = w.seq;
-  const pairs = textbookPairs(model, variant, n);
+  const d = model.dModel;
   const peak = hw.peaks.matrixFlopsPerSec;
   const seconds =
-    variant === undefined
-      ? textbookAttentionSeconds(n, model.dModel, model.layers, peak).seconds * w.batch
-      : (2 * pairs * model.dModel * model.layers * w.batch) / peak;
+    overLayers(textbookGroups(model, variant), g =>
+      g.variant === undefined
+        ? textbookAttentionSeconds(n, d, 1, peak).seconds
+        : (2 * textbookPairs(model, g.variant, n) * d) / peak,
+    ) * w.batch;
   return {
     seconds,
     idealSeconds: seconds,
@@ -268,8 +302,9 @@ export function textbookLatency(
 
 /**
  * The textbook's cost rows: multiplications only, heads ignored in the softmax, the variant's
- * pairs taken from its leading-order term (pairs = leadingOps / d; standard n²). Traffic and
- * parameters come from the detailed model (the textbook does not count them).
+ * pairs taken from its leading-order term (pairs = leadingOps / d; standard n²), summed over the
+ * plan's attention layers (one layer under `--scope attention`: the first). Traffic and parameters
+ * come from the detailed model (the textbook does not count them).
  */
 function textbookCost(
   model: ModelPreset,
@@ -281,44 +316,52 @@ function textbookCost(
   const n = w.seq;
   const batch = w.batch;
   const d = model.dModel;
-  const pairs = textbookPairs(model, variant, n);
-  const core = textbookAttentionCore(n, d);
-  const layer = textbookLayer(n, d, pairs);
-  const layers = w.scope === 'model' ? model.layers : 1;
-  const parts =
-    w.scope === 'attention'
-      ? variant
-        ? [{name: 'attention', mul: 2 * pairs * d, vec: 3 * pairs}]
-        : [
-            {name: 'scores', mul: core.scores, vec: 0},
-            {name: 'softmax', mul: 0, vec: core.softmax},
-            {name: 'weighted-sum', mul: core.weightedSum, vec: 0},
-          ]
-      : [
-          {name: 'attention', mul: 2 * pairs * d, vec: 3 * pairs},
-          {name: 'qkv-projection', mul: layer.qkv, vec: 0},
-          {name: 'output-projection', mul: layer.output, vec: 0},
-          {name: 'ffn', mul: layer.ffn, vec: 0},
-        ];
-  const components: ComponentRow[] = parts.map(p => ({
-    name: p.name,
-    part: p.name === 'ffn' ? 'ffn' : p.name.endsWith('projection') ? 'projection' : 'attention',
-    flops: batch * layers * (p.mul + p.vec),
-    macs: batch * layers * p.mul,
-    matmulFlops: batch * layers * p.mul,
-    vectorFlops: batch * layers * p.vec,
+  const all = textbookGroups(model, variant);
+  const groups = w.scope === 'model' ? all : all.slice(0, 1).map(g => ({...g, repeat: 1}));
+  const rows = new Map<string, {mul: number; vec: number; pairs: number}>();
+  const add = (name: string, times: number, mul: number, vec: number, pairs = 0) => {
+    const row = rows.get(name) ?? {mul: 0, vec: 0, pairs: 0};
+    row.mul += times * mul;
+    row.vec += times * vec;
+    row.pairs += times * pairs;
+    rows.set(name, row);
+  };
+  for (const g of groups) {
+    const pairs = textbookPairs(model, g.variant, n);
+    if (w.scope === 'attention' && g.variant === undefined) {
+      const core = textbookAttentionCore(n, d);
+      add('scores', g.repeat, core.scores, 0);
+      add('softmax', g.repeat, 0, core.softmax, pairs);
+      add('weighted-sum', g.repeat, core.weightedSum, 0);
+      continue;
+    }
+    add('attention', g.repeat, 2 * pairs * d, 3 * pairs, pairs);
+    if (w.scope === 'attention') continue;
+    const layer = textbookLayer(n, d, pairs);
+    add('qkv-projection', g.repeat, layer.qkv, 0);
+    add('output-projection', g.repeat, layer.output, 0);
+    add('ffn', g.repeat, layer.ffn, 0);
+  }
+  const components: ComponentRow[] = [...rows].map(([name, p]) => ({
+    name,
+    part: name === 'ffn' ? 'ffn' : name.endsWith('projection') ? 'projection' : 'attention',
+    flops: batch * (p.mul + p.vec),
+    macs: batch * p.mul,
+    matmulFlops: batch * p.mul,
+    vectorFlops: batch * p.vec,
     hbmBytes: 0,
-    pairs: p.name === 'softmax' || p.name === 'attention' ? batch * layers * pairs : 0,
+    pairs: batch * p.pairs,
     savedBytes: 0,
     transientBytes: 0,
   }));
-  const sum = (key: 'flops' | 'macs' | 'vectorFlops') => components.reduce((acc, c) => acc + c[key], 0);
+  const sum = (key: 'flops' | 'macs' | 'vectorFlops' | 'pairs') =>
+    components.reduce((acc, c) => acc + c[key], 0);
   return {
     flops: sum('flops'),
     macs: sum('macs'),
     matmulFlops: sum('macs'),
     vectorFlops: sum('vectorFlops'),
-    pairs: batch * layers * pairs,
+    pairs: sum('pairs'),
     hbmBytes: e.totals.hbmBytes,
     readBytes: e.totals.readBytes,
     writeBytes: e.totals.writeBytes,
@@ -341,9 +384,11 @@ export const textbookProfile: AccountingProfile = {
       flops: evaluate(model, w, variant).totals.flops,
     };
   },
-  // Only the attention matrices count: h·pairs·s·L·b ≤ 0.7·GB·10⁹.
+  // Only the attention matrices count: h·pairs·s·L·b ≤ 0.7·GB·10⁹ (h·pairs·L summed over the plan).
   solverFits: (model, w, variant, hw) =>
-    (model.heads ?? 1) * textbookPairs(model, variant, w.seq) * w.bytes * model.layers * w.batch <=
+    overLayers(textbookGroups(model, variant), g => g.heads * textbookPairs(model, g.variant, w.seq)) *
+      w.bytes *
+      w.batch <=
     textbookUsableBytes(hw.memoryMarketedGB),
   solverMemory: (model, w, variant, hw) => ({
     memory: textbookMemory(model, w, variant, hw, {matricesOnly: true}),

@@ -1,6 +1,6 @@
 import test from 'ava';
 import {sweepRows} from '../../src/queries/sweep.js';
-import {crossoverQ, latencyQ, memoryQ, reportQ, sweepQ} from '../helpers/queries.js';
+import {costQ, crossoverQ, latencyQ, maxSeqQ, memoryQ, reportQ, sweepQ} from '../helpers/queries.js';
 
 test('textbook memory: L·s·(3nd + h·n² + nd) per sample against 70% of the marketed GB', async t => {
   const q = await memoryQ({
@@ -151,4 +151,25 @@ test('report: one row per variant × device with plain finite numbers', async t 
     const flash = q.rows.find(r => r.variant.startsWith('flash') && r.hardware === hw)!;
     t.true((flash.maxSeqMemory ?? 0) > (std.maxSeqMemory ?? 0));
   }
+});
+
+test('textbook: a layer plan counts each attention group with its own variant (Gemma 3: 52 local + 10 global)', async t => {
+  const flags = {model: 'gemma-3-27b', hardware: ['h100-sxm'], assumptions: 'textbook', 'ignore-context': true};
+  const planned = (await maxSeqQ(flags)).rows[0]!.maxSeq!;
+  const global = (await maxSeqQ({...flags, variant: ['standard']})).rows[0]!.maxSeq!;
+  // Only the h score matrices count: s·b·h·(10·n² + 52·1024·n) ≤ 0.7 · 80 GB (docs/assumptions.md).
+  const usable = 0.7 * 80e9;
+  const matrices = (n: number) => 2 * 32 * (10 * n * n + 52 * 1024 * n);
+  t.true(matrices(planned) <= usable);
+  t.true(matrices(planned + 1) > usable);
+  // All 62 global: ⌊√(usable / (h·s·L))⌋, the textbook's closed form.
+  t.is(global, Math.floor(Math.sqrt(usable / (32 * 2 * 62))));
+  t.true(planned > 1.8 * global);
+  // cost: the 52 window layers' attention is 2·(n·1024)·d + 3·(n·1024) multiplications each.
+  const n = 32_768;
+  const d = 5376;
+  const cost = (await costQ({...flags, seq: String(n)}, {breakdown: true})).rows[0]!;
+  const attention = cost.components!.find(c => c.name === 'attention')!;
+  t.is(attention.macs, 52 * 2 * n * 1024 * d + 10 * 2 * n * n * d);
+  t.is(attention.vectorFlops, 52 * 3 * n * 1024 + 10 * 3 * n * n);
 });
