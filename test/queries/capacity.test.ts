@@ -154,7 +154,12 @@ test('report: one row per variant × device with plain finite numbers', async t 
 });
 
 test('textbook: a layer plan counts each attention group with its own variant (Gemma 3: 52 local + 10 global)', async t => {
-  const flags = {model: 'gemma-3-27b', hardware: ['h100-sxm'], assumptions: 'textbook', 'ignore-context': true};
+  const flags = {
+    model: 'gemma-3-27b',
+    hardware: ['h100-sxm'],
+    assumptions: 'textbook',
+    'ignore-context': true,
+  };
   const planned = (await maxSeqQ(flags)).rows[0]!.maxSeq!;
   const global = (await maxSeqQ({...flags, variant: ['standard']})).rows[0]!.maxSeq!;
   // Only the h score matrices count: s·b·h·(10·n² + 52·1024·n) ≤ 0.7 · 80 GB (docs/assumptions.md).
