@@ -157,13 +157,13 @@ const serve = timeCommand(
   ],
   7,
 );
-// A mixture-of-experts model on TP=8 with expert parallelism (a test fixture until MoE presets ship).
+// A mixture-of-experts model on TP=8 with expert parallelism.
 const moe = timeCommand(
   [
     bin,
     'serve',
-    '--model-file',
-    'test/fixtures/models/mixtral-8x7b.json',
+    '--model',
+    'mixtral-8x7b',
     '--hardware',
     'h100-sxm',
     '--gpus',
