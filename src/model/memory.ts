@@ -124,6 +124,16 @@ export function attentionMemoryOf(
   };
 }
 
+/**
+ * Bytes to spare at this point (negative: short of capacity), with the sign of `fits` exactly;
+ * its size, from `fraction`, guides the solvers' search (src/model/solvers.ts, maxIntByMargin).
+ */
+export function spareBytes(m: MemoryBreakdown): number {
+  const spare = m.capacityBytes * (1 - m.fraction);
+  if (!Number.isFinite(spare)) return m.fits ? 0 : Number.NEGATIVE_INFINITY;
+  return m.fits ? Math.max(0, spare) : Math.min(-Number.MIN_VALUE, spare);
+}
+
 export function memoryOf(
   e: Evaluation,
   w: Workload,

@@ -305,7 +305,8 @@ export function parseVariantOverride(text: string): VariantOverride {
 function countLabel(groups: readonly PlanGroup[]): string {
   return groups
     .map(g => {
-      const what = g.variant ? g.variant.label : g.kind;
+      // Groups that differ only in their feed-forward (DeepSeek's dense first layers) say so.
+      const what = `${g.variant ? g.variant.label : g.kind}${g.mlp === 'moe' ? ' · moe' : ''}`;
       return g.name === (g.variant?.def.id ?? g.kind)
         ? `${g.repeat} ${what}`
         : `${g.repeat} ${g.name} ${what}`;

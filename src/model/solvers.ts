@@ -37,6 +37,75 @@ export function maxInt(pred: (n: number) => boolean, lo = 1, hi = SOLVER_LIMIT):
   return {kind: 'value', value: good};
 }
 
+/** How fast maxIntByMargin's bracket grows: 8× per probe (three bisection steps' worth each). */
+const MARGIN_BRACKET_GROWTH = 8;
+
+/**
+ * maxInt for a margin: the largest integer n in [lo, hi] with margin(n) ≥ 0, for a margin that
+ * does not increase with n (memory left over as the sequence grows). The answer is maxInt's
+ * (n => margin(n) >= 0), exact to the unit, from fewer calls: the bracket grows 8× per probe, and
+ * inside it each probe is where the straight line through the bracket's margins crosses zero
+ * (regula falsi with the Illinois rule, which halves a stale end's margin so that a convex margin
+ * — memory quadratic in n — does not pin one end). A probe that fails to halve the bracket is
+ * followed by a bisection, so the worst case is about twice maxInt's. A margin that is not a
+ * number counts as negative.
+ */
+export function maxIntByMargin(margin: (n: number) => number, lo = 1, hi = SOLVER_LIMIT): MaxIntResult {
+  const at = (n: number) => {
+    const m = margin(n);
+    return Number.isNaN(m) ? -Infinity : m;
+  };
+  let mGood = at(lo);
+  if (!(mGood >= 0)) return {kind: 'none'};
+  let good = lo;
+  let bad = -1;
+  let mBad = -Infinity;
+  let step = Math.max(1, lo) * (MARGIN_BRACKET_GROWTH - 1);
+  while (bad < 0) {
+    const probe = Math.min(hi, good + step);
+    if (probe === good) return {kind: 'unbounded'};
+    const m = at(probe);
+    if (m >= 0) {
+      good = probe;
+      mGood = m;
+      if (good >= hi) return {kind: 'unbounded'};
+      step *= MARGIN_BRACKET_GROWTH;
+    } else {
+      bad = probe;
+      mBad = m;
+    }
+  }
+  // Invariant: margin(good) ≥ 0 > margin(bad), good < bad; wGood/wBad are the (Illinois-scaled)
+  // margins the interpolation uses, lastEnd which end moved last.
+  let wGood = mGood;
+  let wBad = mBad;
+  let lastEnd: 'good' | 'bad' | undefined;
+  let bisect = false;
+  while (bad - good > 1) {
+    const width = bad - good;
+    let probe: number;
+    if (bisect || !Number.isFinite(wBad) || !Number.isFinite(wGood)) probe = good + Math.floor(width / 2);
+    else {
+      const t = wGood / (wGood - wBad);
+      probe = Math.min(bad - 1, Math.max(good + 1, good + Math.floor(t * width)));
+    }
+    const m = at(probe);
+    if (m >= 0) {
+      good = probe;
+      wGood = m;
+      if (lastEnd === 'good') wBad /= 2;
+      lastEnd = 'good';
+    } else {
+      bad = probe;
+      wBad = m;
+      if (lastEnd === 'bad') wGood /= 2;
+      lastEnd = 'bad';
+    }
+    bisect = !bisect && bad - good > width / 2;
+  }
+  return {kind: 'value', value: good};
+}
+
 /** Points per decade of the log grid `crossings` scans before refining. */
 export const GRID_PER_DECADE = 64;
 

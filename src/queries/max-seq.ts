@@ -6,7 +6,7 @@
 import {CheckFailedError, InvalidInputError} from '../errors.js';
 import type {ResolvedHardware} from '../hardware.js';
 import type {MemoryBreakdown} from '../model/memory.js';
-import {maxInt, SOLVER_LIMIT} from '../model/solvers.js';
+import {maxInt, maxIntByMargin, SOLVER_LIMIT} from '../model/solvers.js';
 import type {ResolvedVariant} from '../model/types.js';
 import {atSeq, type Workload} from '../model/workload.js';
 import {type ResolvedScenario, scenarioSeqs} from '../scenario/resolve.js';
@@ -66,6 +66,16 @@ function workloadAt(ctx: CapacityContext, solve: Solve, fixedSeq: number, x: num
   return solve === 'seq' ? atSeq(ctx.workload.base, x) : atSeq(ctx.workload.base, fixedSeq, x);
 }
 
+/** The memory margin of the scenario's accounting profile: bytes to spare at x (≥ 0: fits). */
+export function memoryMargin(
+  ctx: CapacityContext,
+  variant: ResolvedVariant | undefined,
+  hw: ResolvedHardware,
+  opts: SolveOptions,
+): (x: number) => number {
+  return x => ctx.profile.solverMargin(ctx.model, workloadAt(ctx, opts.solve, opts.seq, x), variant, hw);
+}
+
 /** The memory predicate of the scenario's accounting profile. */
 export function memoryPredicate(
   ctx: CapacityContext,
@@ -73,7 +83,8 @@ export function memoryPredicate(
   hw: ResolvedHardware,
   opts: SolveOptions,
 ): (x: number) => boolean {
-  return x => ctx.profile.solverFits(ctx.model, workloadAt(ctx, opts.solve, opts.seq, x), variant, hw);
+  const margin = memoryMargin(ctx, variant, hw, opts);
+  return x => margin(x) >= 0;
 }
 
 export function latencyPredicate(
@@ -108,7 +119,7 @@ export function solveOne(
     memory: null,
     seconds: null,
   };
-  const mem = maxInt(memoryPredicate(ctx, variant, hw, opts));
+  const mem = maxIntByMargin(memoryMargin(ctx, variant, hw, opts));
   const lat =
     opts.maxLatencySeconds !== undefined
       ? maxInt(latencyPredicate(ctx, variant, hw, {...opts, maxLatencySeconds: opts.maxLatencySeconds}))

@@ -8,7 +8,7 @@
  */
 import type {ResolvedHardware} from '../hardware.js';
 import {type BreakdownRow, breakdown, type Evaluation, evaluate} from '../model/engine.js';
-import {attentionShape, type MemoryBreakdown, memoryOf, reserveBytes} from '../model/memory.js';
+import {attentionShape, type MemoryBreakdown, memoryOf, reserveBytes, spareBytes} from '../model/memory.js';
 import {planCostGroups} from '../model/plan.js';
 import {
   textbookAttentionCore,
@@ -84,13 +84,16 @@ export interface AccountingProfile {
     variant: ResolvedVariant | undefined,
     hw: ResolvedHardware,
   ): ProfilePoint;
-  /** The solvers' memory predicate: what counts against capacity when solving for n or b. */
-  solverFits(
+  /**
+   * The solvers' memory margin: bytes to spare against what counts when solving for n or b
+   * (negative: short); the point fits when it is ≥ 0.
+   */
+  solverMargin(
     model: ModelPreset,
     w: Workload,
     variant: ResolvedVariant | undefined,
     hw: ResolvedHardware,
-  ): boolean;
+  ): number;
   /** The memory the solvers report at their answer, and its largest term. */
   solverMemory(
     model: ModelPreset,
@@ -172,7 +175,7 @@ export const detailedProfile: AccountingProfile = {
   id: 'detailed',
   cost: (model, w, variant, withComponents) => costNumbers(evaluate(model, w, variant), w, withComponents),
   point: detailedPoint,
-  solverFits: (model, w, variant, hw) => memoryAt(model, w, variant, hw).fits,
+  solverMargin: (model, w, variant, hw) => spareBytes(memoryAt(model, w, variant, hw)),
   solverMemory(model, w, variant, hw) {
     const p = detailedPoint(model, w, variant, hw);
     return {memory: p.memory, dominantTerm: p.dominantTerm};
@@ -385,11 +388,11 @@ export const textbookProfile: AccountingProfile = {
     };
   },
   // Only the attention matrices count: h·pairs·s·L·b ≤ 0.7·GB·10⁹ (h·pairs·L summed over the plan).
-  solverFits: (model, w, variant, hw) =>
+  solverMargin: (model, w, variant, hw) =>
+    textbookUsableBytes(hw.memoryMarketedGB) -
     overLayers(textbookGroups(model, variant), g => g.heads * textbookPairs(model, g.variant, w.seq)) *
       w.bytes *
-      w.batch <=
-    textbookUsableBytes(hw.memoryMarketedGB),
+      w.batch,
   solverMemory: (model, w, variant, hw) => ({
     memory: textbookMemory(model, w, variant, hw, {matricesOnly: true}),
     dominantTerm: 'attention matrices',
