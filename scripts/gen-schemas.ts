@@ -18,9 +18,9 @@ const outDir = join(root, 'docs', 'schema');
 
 function schemas(): Record<string, z.ZodType> {
   const files: Record<string, z.ZodType> = {
-    'hardware-preset': hardwarePresetSchema,
-    'model-preset': modelPresetSchema,
-    profile: profileSchema,
+    'hardware-preset': hardwarePresetSchema(),
+    'model-preset': modelPresetSchema(),
+    profile: profileSchema(),
     'capacity-file': capacityFileSchema,
     scenario: scenarioSchema,
   };

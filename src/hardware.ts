@@ -96,7 +96,7 @@ function readPresetProfile(id: string): {profile: Profile; source: string; own: 
   const label = path.slice(packageRoot.length + 1);
   const text = readFileSync(path, 'utf8');
   return {
-    profile: (prevalidated(label, text) ?? parseDataFile(text, label, profileSchema)) as Profile,
+    profile: (prevalidated(label, text) ?? parseDataFile(text, label, profileSchema())) as Profile,
     source: label,
     own,
   };

@@ -94,7 +94,7 @@ export function resolveModel(source: ModelSource): ModelPreset {
   else if (source.file) base = loadModelFile(source.file);
   else if (source.preset) base = loadModel(source.preset);
   else if (overrides.dModel !== undefined && overrides.layers !== undefined) {
-    base = modelPresetSchema.parse({
+    base = modelPresetSchema().parse({
       id: 'custom',
       name: 'custom transformer (from the scenario)',
       architecture: 'transformer',

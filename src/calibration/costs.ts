@@ -132,7 +132,7 @@ export function stageCosts(spec: CaseSpec): StageCost[] {
       const {id, params} = variantOf(spec);
       const def = getVariant(id);
       return def
-        .cost(attentionInput(spec), def.params.parse(params) as Record<string, unknown>)
+        .cost(attentionInput(spec), def.params().parse(params) as Record<string, unknown>)
         .map(fromComponent);
     }
   }

@@ -67,7 +67,7 @@ export function variantOf(impl: Impl): 'standard' | 'flash' {
 
 /** One attention layer with the benchmark's heads and head dim (d = h·d_h), as `--scope attention` sees it. */
 export function benchModel(heads: number, headDim: number): ModelPreset {
-  return modelPresetSchema.parse({
+  return modelPresetSchema().parse({
     id: 'attention-benchmark',
     name: `attention benchmark (${heads} heads x ${headDim})`,
     architecture: 'transformer',

@@ -65,7 +65,7 @@ export async function readProfile(path: string, flag?: string): Promise<Profile>
       {path: ['profile', 'schemaVersion'], hint},
     );
   }
-  return parseDataFile(text, path, profileSchema, options) as Profile;
+  return parseDataFile(text, path, profileSchema(), options) as Profile;
 }
 
 /** The interface `--hardware local` uses (src/hardware.ts): the profile and where it came from. */
@@ -86,7 +86,7 @@ export interface WriteHooks {
  * permission, disk full) are EnvironmentError naming the path; the previous file is untouched.
  */
 export async function writeProfile(path: string, profile: Profile, hooks: WriteHooks = {}): Promise<void> {
-  const checked = profileSchema.parse(profile);
+  const checked = profileSchema().parse(profile);
   const text = `${JSON.stringify(checked, null, 2)}\n`;
   // Regular files only (a refused path is exit 2); calibrate checks this before it measures, too.
   const mode = checkOutputPath(path, {flag: 'profile', force: hooks.force});

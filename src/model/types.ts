@@ -137,8 +137,11 @@ export interface VariantDef<P extends Record<string, unknown> = Record<string, u
   /** Big-O of time and memory per layer, e.g. 'O(n·w·d)'. */
   timeComplexity: string;
   memoryComplexity: string;
-  /** Parameters with defaults and descriptions. Parsing `{}` gives the defaults. */
-  params: z.ZodType<P>;
+  /**
+   * The schema of its parameters, with defaults and descriptions; parsing `{}` gives the defaults.
+   * Built on first call and kept (`once`): a query builds only the schemas of the variants it uses.
+   */
+  params(): z.ZodType<P>;
   /** Whether causal masking reduces the work this variant's kernel does. */
   causalReducesWork: boolean;
   /**

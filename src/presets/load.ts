@@ -287,7 +287,8 @@ interface KindInfo<T> {
   /** The flag naming a preset of this kind, for error messages and error paths. */
   flag: 'hardware' | 'model';
   noun: string;
-  schema: z.ZodType<T>;
+  /** Its zod schema, built on first use (src/schema/lazy.ts). */
+  schema: () => z.ZodType<T>;
   rules: readonly PresetRule<T>[];
 }
 
@@ -322,7 +323,7 @@ function deepFreeze<T>(value: T): T {
 /** Parse, validate and apply the rules; one error listing every problem. */
 function parsePreset<T>(text: string, fileLabel: string, info: KindInfo<T>, expectedId?: string): T {
   const options: DataFileOptions = {hint: formatHint(info)};
-  return checkPreset(parseDataFile(text, fileLabel, info.schema, options), fileLabel, info, expectedId);
+  return checkPreset(parseDataFile(text, fileLabel, info.schema(), options), fileLabel, info, expectedId);
 }
 
 /** The cross-field rules (and the file-name rule of shipped presets) over a schema-valid preset. */
@@ -450,12 +451,12 @@ export function parseModelFile(
   const data = parseDataText(text, fileLabel, options);
   if (!isHfConfig(data))
     return {
-      preset: checkPreset(validateData(data, fileLabel, modelPresetSchema, options), fileLabel, MODELS),
+      preset: checkPreset(validateData(data, fileLabel, modelPresetSchema(), options), fileLabel, MODELS),
       warnings: [],
     };
   const imported = importHfConfig(data, {label: fileLabel, id});
   const preset = checkPreset(
-    validateData(imported.preset, fileLabel, modelPresetSchema, options),
+    validateData(imported.preset, fileLabel, modelPresetSchema(), options),
     fileLabel,
     MODELS,
   );
@@ -543,7 +544,7 @@ export function parseHardwarePreset(text: string, fileLabel: string, expectedId?
 /** Applies a kind's cross-field rules to data already parsed (an inline model or device). */
 function checkPresetObject<T>(data: unknown, label: string, info: KindInfo<T>): T {
   const options: DataFileOptions = {hint: formatHint(info)};
-  const preset = validateData(data, label, info.schema, options);
+  const preset = validateData(data, label, info.schema(), options);
   const problems = info.rules.flatMap(rule => rule.check(preset));
   if (problems.length > 0) throw problemsError(label, problems, options);
   return deepFreeze(preset);

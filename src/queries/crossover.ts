@@ -77,7 +77,7 @@ function isArchitectureId(id: string): boolean {
 
 /** A model of another architecture with the current model's width and depth. */
 export function sameSizeModel(model: ModelPreset, architecture: string): ModelPreset {
-  const parsed = modelPresetSchema.safeParse({
+  const parsed = modelPresetSchema().safeParse({
     id: `${architecture}-d${model.dModel}`,
     name: `${architecture} with d ${model.dModel}, ${model.layers} layers (built from ${model.id})`,
     architecture,

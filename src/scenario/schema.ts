@@ -6,9 +6,15 @@
  * names it. Values that take units (`seq: 128k`, `whatIf.bandwidth: 3.35TB/s`) may be strings,
  * parsed with the same parsers as the flags, so a file and the command line accept the same
  * spellings. docs/scenarios.md describes every field.
+ *
+ * The inline model and hardware formats are the preset schemas, built only when a scenario gives
+ * one inline (`lazyObject`): a union tries its options in order and stops at the first that
+ * parses, so a scenario naming preset ids, as every query from the command line does, never builds
+ * them (test/schema/lazy.test.ts).
  */
 import {z} from 'zod';
 import {IMPLS} from '../model/impl.js';
+import {lazyObject} from '../schema/lazy.js';
 import {dtypeSchema, hardwarePresetSchema, modelPresetSchema} from '../schema/presets.js';
 
 const positiveInt = z.number().int().positive();
@@ -59,7 +65,7 @@ export const whatIfSchema = z
 /** Every field of a scenario; capacity-file checks and their `defaults` take the same fields. */
 export const scenarioFields = {
   model: z
-    .union([z.string().min(1), modelPresetSchema])
+    .union([z.string().min(1), lazyObject(modelPresetSchema)])
     .optional()
     .describe('A model preset id (attncap presets models), or a whole model inline (the preset schema).'),
   modelFile: z
@@ -79,7 +85,7 @@ export const scenarioFields = {
     .optional()
     .describe('Sequence length(s): 4096, "128k", "512,2k,8k", "512..64k", "image:1024x1024/16".'),
   batch: count('8').optional().describe('Batch size (default 1).'),
-  dtype: dtypeSchema.optional().describe('Compute dtype (default bf16).'),
+  dtype: dtypeSchema().optional().describe('Compute dtype (default bf16).'),
   kvDtype: z
     .enum(['fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'])
     .optional()
@@ -108,7 +114,7 @@ export const scenarioFields = {
     .optional()
     .describe('The attention core of one layer, one full layer, or the whole model (default).'),
   hardware: z
-    .union([z.string().min(1), z.array(z.string().min(1)).min(1), hardwarePresetSchema])
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1), lazyObject(hardwarePresetSchema)])
     .optional()
     .describe(
       'Hardware preset id(s) (attncap presets hardware), local (this machine), or a whole device inline.',

@@ -8,179 +8,202 @@
 import {z} from 'zod';
 import {IMPL_DEFS, IMPLS, type Impl, type ImplChoice} from '../model/impl.js';
 import {KERNEL_FAMILIES, type KernelFamily} from '../model/types.js';
+import {once} from './lazy.js';
 
 export const PROFILE_SCHEMA_VERSION = 1;
 
-export const kernelFamilySchema = z.enum(KERNEL_FAMILIES as [KernelFamily, ...KernelFamily[]]);
+export const kernelFamilySchema = once(() => z.enum(KERNEL_FAMILIES as [KernelFamily, ...KernelFamily[]]));
 
-const positive = z.number().positive();
-const nonNegative = z.number().nonnegative();
+const positive = once(() => z.number().positive());
+const nonNegative = once(() => z.number().nonnegative());
 /**
  * Efficiency relative to the profile's peaks. Above 1 is allowed up to 1.5: a kernel family can
  * beat the micro-benchmark that defined the peak (caches, fusion), but not by an implausible margin.
  */
-const efficiency = z
-  .number()
-  .gt(0, 'an efficiency is a fraction of the peak and must be > 0')
-  .lte(1.5, 'an efficiency above 1.5 × the peak is implausible; recalibrate or fix the peak');
+const efficiency = once(() =>
+  z
+    .number()
+    .gt(0, 'an efficiency is a fraction of the peak and must be > 0')
+    .lte(1.5, 'an efficiency above 1.5 × the peak is implausible; recalibrate or fix the peak'),
+);
 
-export const fingerprintSchema = z.strictObject({
-  backend: z.string().min(1).describe('gpu.js backend that ran: headlessgl, webgpu, webasm or cpu.'),
-  adapter: z.string().optional().describe('GPU adapter / GL renderer string, when a GPU backend ran.'),
-  cpuModel: z.string(),
-  cores: z.number().int().positive(),
-  os: z.string().describe('e.g. "linux 6.1.0 x64".'),
-  node: z.string().describe('Node.js version, e.g. "v20.20.2".'),
-  memoryBytes: z.number().int().positive().describe('Host memory in bytes.'),
-});
-export type DeviceFingerprint = z.infer<typeof fingerprintSchema>;
+export const fingerprintSchema = once(() =>
+  z.strictObject({
+    backend: z.string().min(1).describe('gpu.js backend that ran: headlessgl, webgpu, webasm or cpu.'),
+    adapter: z.string().optional().describe('GPU adapter / GL renderer string, when a GPU backend ran.'),
+    cpuModel: z.string(),
+    cores: z.number().int().positive(),
+    os: z.string().describe('e.g. "linux 6.1.0 x64".'),
+    node: z.string().describe('Node.js version, e.g. "v20.20.2".'),
+    memoryBytes: z.number().int().positive().describe('Host memory in bytes.'),
+  }),
+);
+export type DeviceFingerprint = z.infer<ReturnType<typeof fingerprintSchema>>;
 
-export const peaksSchema = z.strictObject({
-  matrixFlopsPerSec: positive,
-  vectorFlopsPerSec: positive,
-  bandwidthBytesPerSec: positive,
-});
-export type Peaks = z.infer<typeof peaksSchema>;
+export const peaksSchema = once(() =>
+  z.strictObject({
+    matrixFlopsPerSec: positive(),
+    vectorFlopsPerSec: positive(),
+    bandwidthBytesPerSec: positive(),
+  }),
+);
+export type Peaks = z.infer<ReturnType<typeof peaksSchema>>;
 
-export const familyEfficiencySchema = z.strictObject({
-  matrixEfficiency: efficiency,
-  vectorEfficiency: efficiency,
-  memoryEfficiency: efficiency,
-  launchSeconds: nonNegative.describe('Fixed overhead per kernel launch.'),
-  source: z.string().min(1).describe('Citation of a published measurement, or "fitted on this device".'),
-  r2: z.number().lte(1).optional().describe('Goodness of fit (R² of log time) when fitted on this device.'),
-});
-export type FamilyEfficiency = z.infer<typeof familyEfficiencySchema>;
+export const familyEfficiencySchema = once(() =>
+  z.strictObject({
+    matrixEfficiency: efficiency(),
+    vectorEfficiency: efficiency(),
+    memoryEfficiency: efficiency(),
+    launchSeconds: nonNegative().describe('Fixed overhead per kernel launch.'),
+    source: z.string().min(1).describe('Citation of a published measurement, or "fitted on this device".'),
+    r2: z.number().lte(1).optional().describe('Goodness of fit (R² of log time) when fitted on this device.'),
+  }),
+);
+export type FamilyEfficiency = z.infer<ReturnType<typeof familyEfficiencySchema>>;
 
 /**
  * One kernel implementation's efficiencies on this device (docs/calibration-presets.md "Kernel time
  * model"): they replace its family's when that implementation runs.
  */
-export const implementationEfficiencySchema = z.strictObject({
-  matrixEfficiency: efficiency.describe('Forward matrix throughput / the dtype peak.'),
-  backwardMatrixEfficiency: efficiency
-    .optional()
-    .describe('Backward matrix throughput / the dtype peak; omitted = the forward efficiency.'),
-  vectorEfficiency: efficiency.optional().describe("Omitted: the family's (the exp-limited softmax)."),
-  memoryEfficiency: efficiency,
-  launchSeconds: nonNegative.describe('Fixed overhead per kernel launch.'),
-  hostSeconds: nonNegative
-    .default(0)
-    .describe(
-      'Host-side time per kernel call (Python, framework dispatch, launch): it overlaps the asynchronous GPU work, so a call takes at least this long.',
+export const implementationEfficiencySchema = once(() =>
+  z.strictObject({
+    matrixEfficiency: efficiency().describe('Forward matrix throughput / the dtype peak.'),
+    backwardMatrixEfficiency: efficiency()
+      .optional()
+      .describe('Backward matrix throughput / the dtype peak; omitted = the forward efficiency.'),
+    vectorEfficiency: efficiency().optional().describe("Omitted: the family's (the exp-limited softmax)."),
+    memoryEfficiency: efficiency(),
+    launchSeconds: nonNegative().describe('Fixed overhead per kernel launch.'),
+    hostSeconds: nonNegative()
+      .default(0)
+      .describe(
+        'Host-side time per kernel call (Python, framework dispatch, launch): it overlaps the asynchronous GPU work, so a call takes at least this long.',
+      ),
+    tileOverheadSteps: nonNegative()
+      .default(0)
+      .describe(
+        "Per-tile prologue/epilogue (load Q, rescale and write O) in units of one key-block step of the tile's inner loop.",
+      ),
+    source: z.string().min(1),
+    fit: z
+      .strictObject({
+        rows: z.string().min(1).describe('The published rows it was fitted to.'),
+        points: z.number().int().nonnegative(),
+        medianAbsPctError: nonNegative(),
+        maxAbsPctError: nonNegative(),
+      })
+      .optional()
+      .describe('Fitted error on its source rows (npm run fidelity).'),
+  }),
+);
+export type ImplementationEfficiency = z.infer<ReturnType<typeof implementationEfficiencySchema>>;
+
+export const transferSchema = once(() =>
+  z.strictObject({
+    bytesPerSec: positive().describe('Host↔device copy throughput of kernel arguments and results.'),
+    fixedSeconds: nonNegative().describe(
+      'Fixed cost per kernel call on the host (argument set-up, dispatch, readback): an empty kernel call.',
     ),
-  tileOverheadSteps: nonNegative
-    .default(0)
-    .describe(
-      "Per-tile prologue/epilogue (load Q, rescale and write O) in units of one key-block step of the tile's inner loop.",
-    ),
-  source: z.string().min(1),
-  fit: z
+  }),
+);
+export type Transfer = z.infer<ReturnType<typeof transferSchema>>;
+
+export const sampleSchema = once(() =>
+  z.strictObject({
+    kernel: z.string().min(1).describe('Micro-benchmark kernel, e.g. "matmul", "standard.scores".'),
+    family: kernelFamilySchema(),
+    size: z
+      .record(z.string(), z.number().int().nonnegative())
+      .describe('Size parameters, e.g. {n: 512, d: 64}.'),
+    macs: nonNegative(),
+    vectorFlops: nonNegative(),
+    bytes: nonNegative().describe('Memory traffic of the kernel: bytes read + written.'),
+    transferBytes: nonNegative()
+      .optional()
+      .describe('Host↔device bytes per call (arguments in, result out); default = bytes.'),
+    launches: z.number().int().positive().default(1).describe('Kernel launches the cost model counts.'),
+    calls: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('gpu.js kernel calls the measured implementation made (default = launches).'),
+    medianSeconds: positive(),
+    spreadSeconds: nonNegative().describe('Interquartile range of the repetitions.'),
+    reps: z.number().int().positive(),
+    role: z
+      .enum(['fit', 'validate'])
+      .default('fit')
+      .describe('Used to fit the model, or held out to validate it.'),
+  }),
+);
+export type Sample = z.infer<ReturnType<typeof sampleSchema>>;
+export type SampleInput = z.input<ReturnType<typeof sampleSchema>>;
+
+export const errorStatsSchema = once(() =>
+  z.strictObject({
+    mape: nonNegative().describe('Mean absolute percentage error of predicted vs measured time, percent.'),
+    maxAbsPctError: nonNegative().describe('Worst absolute percentage error, percent.'),
+    points: z.number().int().nonnegative(),
+  }),
+);
+export type ErrorStats = z.infer<ReturnType<typeof errorStatsSchema>>;
+
+export const validationSchema = once(() =>
+  z.strictObject({
+    families: z.partialRecord(kernelFamilySchema(), errorStatsSchema()),
+    mape: nonNegative(),
+    maxAbsPctError: nonNegative(),
+  }),
+);
+export type Validation = z.infer<ReturnType<typeof validationSchema>>;
+
+export const profileSchema = once(() =>
+  z
     .strictObject({
-      rows: z.string().min(1).describe('The published rows it was fitted to.'),
-      points: z.number().int().nonnegative(),
-      medianAbsPctError: nonNegative,
-      maxAbsPctError: nonNegative,
+      $schema: z.string().optional(),
+      schemaVersion: z.literal(PROFILE_SCHEMA_VERSION),
+      toolVersion: z.string().min(1),
+      createdAt: z.iso.datetime({offset: true}),
+      kind: z.enum(['device', 'preset']),
+      hardware: z.string().min(1).optional().describe('Hardware preset id (kind = preset).'),
+      device: fingerprintSchema().optional().describe('The machine that was measured (kind = device).'),
+      peaks: peaksSchema()
+        .optional()
+        .describe('Device: fitted from the micro-benchmarks. Preset: omitted → the datasheet peaks.'),
+      families: z.record(kernelFamilySchema(), familyEfficiencySchema()),
+      implementations: z
+        .partialRecord(z.enum(IMPLS), implementationEfficiencySchema())
+        .optional()
+        .describe(
+          "Per kernel implementation (--impl); one that is absent runs at its family's efficiencies.",
+        ),
+      transfer: transferSchema().optional(),
+      samples: z.array(sampleSchema()).optional(),
+      validation: validationSchema().optional(),
     })
-    .optional()
-    .describe('Fitted error on its source rows (npm run fidelity).'),
-});
-export type ImplementationEfficiency = z.infer<typeof implementationEfficiencySchema>;
-
-export const transferSchema = z.strictObject({
-  bytesPerSec: positive.describe('Host↔device copy throughput of kernel arguments and results.'),
-  fixedSeconds: nonNegative.describe(
-    'Fixed cost per kernel call on the host (argument set-up, dispatch, readback): an empty kernel call.',
-  ),
-});
-export type Transfer = z.infer<typeof transferSchema>;
-
-export const sampleSchema = z.strictObject({
-  kernel: z.string().min(1).describe('Micro-benchmark kernel, e.g. "matmul", "standard.scores".'),
-  family: kernelFamilySchema,
-  size: z
-    .record(z.string(), z.number().int().nonnegative())
-    .describe('Size parameters, e.g. {n: 512, d: 64}.'),
-  macs: nonNegative,
-  vectorFlops: nonNegative,
-  bytes: nonNegative.describe('Memory traffic of the kernel: bytes read + written.'),
-  transferBytes: nonNegative
-    .optional()
-    .describe('Host↔device bytes per call (arguments in, result out); default = bytes.'),
-  launches: z.number().int().positive().default(1).describe('Kernel launches the cost model counts.'),
-  calls: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe('gpu.js kernel calls the measured implementation made (default = launches).'),
-  medianSeconds: positive,
-  spreadSeconds: nonNegative.describe('Interquartile range of the repetitions.'),
-  reps: z.number().int().positive(),
-  role: z
-    .enum(['fit', 'validate'])
-    .default('fit')
-    .describe('Used to fit the model, or held out to validate it.'),
-});
-export type Sample = z.infer<typeof sampleSchema>;
-export type SampleInput = z.input<typeof sampleSchema>;
-
-export const errorStatsSchema = z.strictObject({
-  mape: nonNegative.describe('Mean absolute percentage error of predicted vs measured time, percent.'),
-  maxAbsPctError: nonNegative.describe('Worst absolute percentage error, percent.'),
-  points: z.number().int().nonnegative(),
-});
-export type ErrorStats = z.infer<typeof errorStatsSchema>;
-
-export const validationSchema = z.strictObject({
-  families: z.partialRecord(kernelFamilySchema, errorStatsSchema),
-  mape: nonNegative,
-  maxAbsPctError: nonNegative,
-});
-export type Validation = z.infer<typeof validationSchema>;
-
-export const profileSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
-    schemaVersion: z.literal(PROFILE_SCHEMA_VERSION),
-    toolVersion: z.string().min(1),
-    createdAt: z.iso.datetime({offset: true}),
-    kind: z.enum(['device', 'preset']),
-    hardware: z.string().min(1).optional().describe('Hardware preset id (kind = preset).'),
-    device: fingerprintSchema.optional().describe('The machine that was measured (kind = device).'),
-    peaks: peaksSchema
-      .optional()
-      .describe('Device: fitted from the micro-benchmarks. Preset: omitted → the datasheet peaks.'),
-    families: z.record(kernelFamilySchema, familyEfficiencySchema),
-    implementations: z
-      .partialRecord(z.enum(IMPLS), implementationEfficiencySchema)
-      .optional()
-      .describe("Per kernel implementation (--impl); one that is absent runs at its family's efficiencies."),
-    transfer: transferSchema.optional(),
-    samples: z.array(sampleSchema).optional(),
-    validation: validationSchema.optional(),
-  })
-  .superRefine((profile, ctx) => {
-    if (profile.kind === 'preset' && profile.hardware === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['hardware'],
-        message: 'a preset profile names its hardware preset id',
-      });
-    }
-    if (profile.kind === 'device' && profile.device === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['device'],
-        message: 'a device profile records the device fingerprint',
-      });
-    }
-    if (profile.kind === 'device' && profile.peaks === undefined) {
-      ctx.addIssue({code: 'custom', path: ['peaks'], message: 'a device profile records the fitted peaks'});
-    }
-  });
-export type Profile = z.infer<typeof profileSchema>;
-export type ProfileInput = z.input<typeof profileSchema>;
+    .superRefine((profile, ctx) => {
+      if (profile.kind === 'preset' && profile.hardware === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hardware'],
+          message: 'a preset profile names its hardware preset id',
+        });
+      }
+      if (profile.kind === 'device' && profile.device === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['device'],
+          message: 'a device profile records the device fingerprint',
+        });
+      }
+      if (profile.kind === 'device' && profile.peaks === undefined) {
+        ctx.addIssue({code: 'custom', path: ['peaks'], message: 'a device profile records the fitted peaks'});
+      }
+    }),
+);
+export type Profile = z.infer<ReturnType<typeof profileSchema>>;
+export type ProfileInput = z.input<ReturnType<typeof profileSchema>>;
 
 /** Effective throughputs per kernel family, as the roofline consumes them. */
 export interface FamilyRates {

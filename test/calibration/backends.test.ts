@@ -141,7 +141,7 @@ test('the real driver: cpu always works; an unavailable backend gives a reason',
 
 test('the fingerprint satisfies the profile schema', t => {
   const fp = fingerprint({id: 'webasm'});
-  t.true(fingerprintSchema.safeParse(fp).success);
+  t.true(fingerprintSchema().safeParse(fp).success);
   t.is(fp.backend, 'webasm');
   t.is(fp.node, process.version);
   t.deepEqual(fingerprint({id: 'webgpu', adapter: 'NVIDIA H100'}).adapter, 'NVIDIA H100');

@@ -27,7 +27,7 @@ interface RecordedRow {
   spreadSeconds: number;
 }
 
-const profile = profileSchema.parse(read('profile-webasm-2core.json')) as Profile;
+const profile = profileSchema().parse(read('profile-webasm-2core.json')) as Profile;
 const recorded = read('bench-webasm-2core.json') as {inputs: {variants: string[]}; results: RecordedRow[]};
 
 /** Kernels are created, never run: the stages' call counts and transfer sizes are all we need. */

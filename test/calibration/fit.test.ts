@@ -294,7 +294,7 @@ test('errorPct, errorStats and scalingExponent: hand-computed values', t => {
 });
 
 test('recorded samples (webasm, 2 cores): the fit reproduces the stored profile, and the bounds are physical', t => {
-  const stored = profileSchema.parse(JSON.parse(readFileSync(FIXTURE, 'utf8'))) as Profile;
+  const stored = profileSchema().parse(JSON.parse(readFileSync(FIXTURE, 'utf8'))) as Profile;
   const samples = stored.samples!;
   const transfer = fitTransfer(samples);
   t.deepEqual(transfer, stored.transfer);

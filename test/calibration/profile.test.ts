@@ -59,13 +59,13 @@ function deviceProfile(): ProfileInput {
 
 /** The problems a data file with this content reports, as `file: path: message` lines. */
 function problems(data: unknown): string[] {
-  const result = profileSchema.safeParse(data);
+  const result = profileSchema().safeParse(data);
   if (result.success) return [];
-  return issuesToProblems(result.error.issues, data, profileSchema).map(p => formatProblem('p.json', p));
+  return issuesToProblems(result.error.issues, data, profileSchema()).map(p => formatProblem('p.json', p));
 }
 
 test('a device profile parses; sample defaults fill in (launches 1, role fit)', t => {
-  const parsed = profileSchema.parse(deviceProfile());
+  const parsed = profileSchema().parse(deviceProfile());
   t.is(parsed.samples?.[0].launches, 1);
   t.is(parsed.samples?.[0].role, 'fit');
   t.is(parsed.families.scan.matrixEfficiency, 0.6000000000000001);
@@ -111,7 +111,7 @@ test('efficiencies must lie in (0, 1.5]; every family is required; unknown keys 
 });
 
 test('ratesFromProfile: effective rate = peak × efficiency, launch as given', t => {
-  const rates = ratesFromProfile(profileSchema.parse(deviceProfile()), {
+  const rates = ratesFromProfile(profileSchema().parse(deviceProfile()), {
     matrix: 1e12,
     vector: 2e11,
     bandwidth: 3e12,

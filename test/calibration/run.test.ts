@@ -45,7 +45,7 @@ test('parseBenchVariant: registry variants with their own parameters, and percei
 
 function unitProfile(): Profile {
   // Round rates so the prediction can be computed by hand.
-  return profileSchema.parse({
+  return profileSchema().parse({
     schemaVersion: 1,
     toolVersion: '0.1.0',
     createdAt: '2026-01-01T00:00:00.000Z',
@@ -128,7 +128,7 @@ test('samplesOf: one sample per stage, costed by the model, timed by the median 
 });
 
 test("referenceCases: the profile's largest matmul, widest softmax and smallest standard attention, with their recorded times", t => {
-  const profile = profileSchema.parse(JSON.parse(readFileSync(FIXTURE, 'utf8'))) as Profile;
+  const profile = profileSchema().parse(JSON.parse(readFileSync(FIXTURE, 'utf8'))) as Profile;
   const refs = referenceCases(profile);
   const full = calibrationPlan('full')
     .cases.filter(c => c.role === 'fit')

@@ -15,7 +15,7 @@ import {KERNEL_FAMILIES} from '../../src/model/types.js';
 import {type Profile, profileSchema} from '../../src/schema/profile.js';
 
 function profile(toolVersion = '0.1.0'): Profile {
-  return profileSchema.parse({
+  return profileSchema().parse({
     schemaVersion: 1,
     toolVersion,
     createdAt: '2026-01-02T03:04:05.000Z',

@@ -51,7 +51,7 @@ test('end to end, tiny sizes: calibrate writes a valid profile, bench predicts w
   // Every backend considered is reported, the chosen one last.
   t.is(row.probes[row.probes.length - 1].id, row.backend);
   for (const p of row.probes.slice(0, -1)) t.true(!p.available && (p.reason ?? '').length > 0);
-  const profile = profileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  const profile = profileSchema().parse(JSON.parse(readFileSync(path, 'utf8')));
   t.is(profile.kind, 'device');
   t.is(profile.device?.backend, row.backend);
   t.true((profile.samples ?? []).some(s => s.role === 'validate'));

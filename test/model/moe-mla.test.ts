@@ -11,7 +11,7 @@ import {parseModelPreset} from '../../src/presets/load.js';
 import {modelPresetSchema} from '../../src/schema/presets.js';
 import {workload} from './architectures/fixtures.js';
 
-const deepseekV3 = modelPresetSchema.parse({
+const deepseekV3 = modelPresetSchema().parse({
   id: 'deepseek-v3-inline',
   name: 'DeepSeek-V3 (test)',
   architecture: 'transformer',
@@ -113,7 +113,7 @@ test('a MoE layer count splits at denseLayers; flops use the active experts', t 
 });
 
 test('Mixtral-8x7B (no shared experts, softmax router): 46.7B total, 12.9B active', t => {
-  const mixtral = modelPresetSchema.parse({
+  const mixtral = modelPresetSchema().parse({
     id: 'mixtral-inline',
     name: 'Mixtral-8x7B (test)',
     architecture: 'transformer',
@@ -160,7 +160,7 @@ test('layer plans: MoE by default, the first denseLayers split off across entrie
     sources: [{title: 't'}],
   };
   // Pattern 1 local : 1 global over 8 layers; the first 3 layers (local, global, local) are dense.
-  const pattern = modelPresetSchema.parse({
+  const pattern = modelPresetSchema().parse({
     ...base,
     pattern: [
       {name: 'local', variant: 'window:w=16'},
@@ -185,7 +185,7 @@ test('layer plans: MoE by default, the first denseLayers split off across entrie
     '8 = 2× local window w=16 + 1× global standard + 3× global standard · moe + 2× local window w=16 · moe (pattern 1:1)',
   );
   // A schedule: 2 layers say mlp 'none' (counted among the first three), then MoE.
-  const schedule = modelPresetSchema.parse({
+  const schedule = modelPresetSchema().parse({
     ...base,
     schedule: [{repeat: 2, mlp: 'none'}, {repeat: 4}, {repeat: 2, mlp: 'dense'}],
   });

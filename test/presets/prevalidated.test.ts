@@ -15,7 +15,7 @@ import {profileSchema} from '../../src/schema/profile.js';
 const PARSERS: Record<string, (text: string, label: string, id: string) => unknown> = {
   'presets/hardware': (text, label, id) => parseHardwarePreset(text, label, id),
   'presets/models': (text, label, id) => parseModelPreset(text, label, id),
-  calibration: (text, label) => parseDataFile(text, label, profileSchema),
+  calibration: (text, label) => parseDataFile(text, label, profileSchema()),
 };
 
 test('every shipped preset and profile is stored by the build, equal to a fresh parse of its file', t => {

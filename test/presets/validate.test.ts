@@ -40,7 +40,7 @@ test('a valid JSON and a valid YAML text give the same data', t => {
 test('a wrong type and a missing required field are both reported, one line each', t => {
   const path = 'test/fixtures/presets/wrong-type-and-missing.json';
   const error = t.throws(
-    () => parseDataFile(read('wrong-type-and-missing.json'), path, hardwarePresetSchema),
+    () => parseDataFile(read('wrong-type-and-missing.json'), path, hardwarePresetSchema()),
     {
       instanceOf: InvalidInputError,
     },
@@ -75,7 +75,7 @@ test('every issue is reported, with array indices in the path', t => {
 
 test('unknown keys suggest the schema key they were probably meant to be', t => {
   const path = 'unknown-keys.json';
-  const error = t.throws(() => parseDataFile(read(path), path, hardwarePresetSchema), {
+  const error = t.throws(() => parseDataFile(read(path), path, hardwarePresetSchema()), {
     instanceOf: InvalidInputError,
   });
   t.is(

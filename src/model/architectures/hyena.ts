@@ -23,6 +23,7 @@
  * configs: emb_dim 33, filter_order 64, short_filter_order 3).
  */
 import type {z} from 'zod';
+import {once} from '../../schema/lazy.js';
 import {hyenaSchema, type ModelPreset} from '../../schema/presets.js';
 import type {ResolvedVariant} from '../types.js';
 import {component} from '../types.js';
@@ -31,10 +32,10 @@ import {ffnBlock, gemm, normsBlock, part, vocabularyEnds} from './layer.js';
 import {depthwise} from './shared.js';
 import type {ArchitectureDef, LayerComponent, LayerGroup, ModelCost} from './types.js';
 
-export type HyenaParams = z.infer<typeof hyenaSchema>;
+export type HyenaParams = z.infer<ReturnType<typeof hyenaSchema>>;
 
 /** The safari Pile configs (the schema's defaults): N 2, W 64, P 33, 3 short-filter taps. */
-export const HYENA_DEFAULTS: Readonly<HyenaParams> = hyenaSchema.parse({});
+export const hyenaDefaults = once((): Readonly<HyenaParams> => hyenaSchema().parse({}));
 
 /** Real FLOPs of a real-input FFT (or its inverse) of size L: half of 5·L·log₂L. */
 export function rfftFlops(size: number): number {
@@ -54,7 +55,7 @@ const SPECTRUM_BYTES = 8;
 
 /** The Hyena parameters of a model: its `hyena` block, else the defaults. */
 export function hyenaParams(model: ModelPreset): HyenaParams {
-  return model.hyena ?? HYENA_DEFAULTS;
+  return model.hyena ?? hyenaDefaults();
 }
 
 /** Weights of the Hyena operator of one layer (mixer only; biases not counted). */

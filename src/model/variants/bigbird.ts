@@ -20,28 +20,31 @@
  * Cache (decode): every position — random blocks may land anywhere in the past.
  */
 import {z} from 'zod';
+import {once} from '../../schema/lazy.js';
 import type {AttentionInput, VariantDef} from '../types.js';
 import {prefixRows, windowPairs} from './pairs.js';
 import {bandPath, hubPath} from './path.js';
 import {kvCacheBytes, materializedPasses} from './standard.js';
 
-export const bigbirdParams = z.strictObject({
-  block: z.number().int().positive().default(64).describe('block size bs in tokens'),
-  window_blocks: z
-    .number()
-    .int()
-    .positive()
-    .default(3)
-    .describe('sliding-window blocks per query block (itself and its neighbours)'),
-  random_blocks: z.number().int().nonnegative().default(3).describe('random key blocks per query block'),
-  global_blocks: z
-    .number()
-    .int()
-    .nonnegative()
-    .default(2)
-    .describe('global blocks (attend to and are attended by every token)'),
-});
-export type BigbirdParams = z.infer<typeof bigbirdParams>;
+export const bigbirdParams = once(() =>
+  z.strictObject({
+    block: z.number().int().positive().default(64).describe('block size bs in tokens'),
+    window_blocks: z
+      .number()
+      .int()
+      .positive()
+      .default(3)
+      .describe('sliding-window blocks per query block (itself and its neighbours)'),
+    random_blocks: z.number().int().nonnegative().default(3).describe('random key blocks per query block'),
+    global_blocks: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(2)
+      .describe('global blocks (attend to and are attended by every token)'),
+  }),
+);
+export type BigbirdParams = z.infer<ReturnType<typeof bigbirdParams>>;
 
 /** Keys an ordinary (non-global) row sees: (wb + r + gb)·bs. */
 export function bigbirdRowKeys(params: BigbirdParams): number {

@@ -17,26 +17,29 @@
  * Derivation and worked example: docs/variants/chunked.md.
  */
 import {z} from 'zod';
+import {once} from '../../schema/lazy.js';
 import type {AttentionInput, VariantDef} from '../types.js';
 import {FLASH_DEFAULT_BLOCK, fusedAttention, fusedBackwardKernels, groupedKeyRows} from './flash.js';
 import {sumModRange} from './pairs.js';
 import {kvCacheBytes, materializedPasses} from './standard.js';
 import {windowKeyRows} from './window.js';
 
-export const chunkedParams = z.strictObject({
-  chunk: z
-    .number()
-    .int()
-    .positive()
-    .default(8192)
-    .meta({headline: true})
-    .describe('tokens per chunk (Llama 4 attention_chunk_size)'),
-  fused: z
-    .boolean()
-    .default(false)
-    .describe('one fused kernel with a block mask instead of materialised block scores'),
-});
-export type ChunkedParams = z.infer<typeof chunkedParams>;
+export const chunkedParams = once(() =>
+  z.strictObject({
+    chunk: z
+      .number()
+      .int()
+      .positive()
+      .default(8192)
+      .meta({headline: true})
+      .describe('tokens per chunk (Llama 4 attention_chunk_size)'),
+    fused: z
+      .boolean()
+      .default(false)
+      .describe('one fused kernel with a block mask instead of materialised block scores'),
+  }),
+);
+export type ChunkedParams = z.infer<ReturnType<typeof chunkedParams>>;
 
 /**
  * Pairs per head and sequence: causal Σ_p ((p mod C) + 1) over the rows' positions; non-causal

@@ -20,6 +20,7 @@
  *   (`fusedBackwardKernels`).
  */
 import {z} from 'zod';
+import {once} from '../../schema/lazy.js';
 import type {AttentionInput, ComponentCost, KernelFamily, VariantDef} from '../types.js';
 import {component} from '../types.js';
 import {causalPairs, fullPairs, sumMinArithmetic} from './pairs.js';
@@ -31,15 +32,17 @@ export const FLASH_DEFAULT_BLOCK = 128;
 /** Bytes per element of the log-sum-exp FlashAttention keeps (fp32). */
 export const LSE_BYTES = 4;
 
-export const flashParams = z.strictObject({
-  block: z
-    .number()
-    .int()
-    .positive()
-    .default(FLASH_DEFAULT_BLOCK)
-    .describe('query rows per tile B_r (K and V are re-read once per tile)'),
-});
-export type FlashParams = z.infer<typeof flashParams>;
+export const flashParams = once(() =>
+  z.strictObject({
+    block: z
+      .number()
+      .int()
+      .positive()
+      .default(FLASH_DEFAULT_BLOCK)
+      .describe('query rows per tile B_r (K and V are re-read once per tile)'),
+  }),
+);
+export type FlashParams = z.infer<ReturnType<typeof flashParams>>;
 
 /**
  * K/V rows read per K/V head and sequence, given `rowsFor(positions)`: the rows one query head

@@ -90,7 +90,8 @@ export interface ParamInfo {
 }
 
 function shapeOf(def: VariantDef): Record<string, z.ZodType> {
-  return def.params instanceof z.ZodObject ? (def.params.shape as Record<string, z.ZodType>) : {};
+  const params = def.params();
+  return params instanceof z.ZodObject ? (params.shape as Record<string, z.ZodType>) : {};
 }
 
 const PARAM_INFO = new Map<string, readonly ParamInfo[]>();
@@ -99,7 +100,7 @@ const PARAM_INFO = new Map<string, readonly ParamInfo[]>();
 export function variantParams(def: VariantDef): readonly ParamInfo[] {
   const cached = PARAM_INFO.get(def.id);
   if (cached) return cached;
-  const defaults = def.params.parse({}) as Record<string, unknown>;
+  const defaults = def.params().parse({}) as Record<string, unknown>;
   const info = Object.entries(shapeOf(def)).map(([name, field]) => {
     const meta = (field.meta() ?? {}) as {headline?: unknown; symbol?: unknown};
     return {
@@ -189,7 +190,7 @@ export function resolveVariant(
       );
     }
   }
-  const result = def.params.safeParse(given);
+  const result = def.params().safeParse(given);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0] ?? '');

@@ -19,18 +19,21 @@
  * Full derivation: docs/variants/linear.md.
  */
 import {z} from 'zod';
+import {once} from '../../schema/lazy.js';
 import type {AttentionInput, ComponentCost, VariantDef} from '../types.js';
 import {component} from '../types.js';
 
-export const linearParams = z.strictObject({
-  chunk: z
-    .number()
-    .int()
-    .nonnegative()
-    .default(0)
-    .describe('causal chunk length C (0 = per-position prefix states, no chunking)'),
-});
-export type LinearParams = z.infer<typeof linearParams>;
+export const linearParams = once(() =>
+  z.strictObject({
+    chunk: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(0)
+      .describe('causal chunk length C (0 = per-position prefix states, no chunking)'),
+  }),
+);
+export type LinearParams = z.infer<ReturnType<typeof linearParams>>;
 
 /** elu(x) + 1 per element: the sign select, exp on the negative branch, the add. */
 const ELU_PLUS_ONE_OPS = 3;

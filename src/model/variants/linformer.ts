@@ -15,20 +15,23 @@
  * the cache is K̄ and V̄ (k rows per K/V head), constant in m. Derivation: docs/variants/linformer.md.
  */
 import {z} from 'zod';
+import {once} from '../../schema/lazy.js';
 import type {VariantDef} from '../types.js';
 import {component} from '../types.js';
 import {materializedPasses} from './standard.js';
 
-export const linformerParams = z.strictObject({
-  k: z
-    .number()
-    .int()
-    .positive()
-    .default(256)
-    .meta({headline: true})
-    .describe('projected length k (keys and values compressed from m to k rows)'),
-});
-export type LinformerParams = z.infer<typeof linformerParams>;
+export const linformerParams = once(() =>
+  z.strictObject({
+    k: z
+      .number()
+      .int()
+      .positive()
+      .default(256)
+      .meta({headline: true})
+      .describe('projected length k (keys and values compressed from m to k rows)'),
+  }),
+);
+export type LinformerParams = z.infer<ReturnType<typeof linformerParams>>;
 
 export const linformerVariant: VariantDef<LinformerParams> = {
   id: 'linformer',

@@ -18,6 +18,7 @@
  * Cache (decode): the window plus the global tokens, min(m, w + g) positions.
  */
 import {z} from 'zod';
+import {once} from '../../schema/lazy.js';
 import type {AttentionInput, ComponentCost, VariantDef} from '../types.js';
 import {component} from '../types.js';
 import {causalPairs, prefixRows} from './pairs.js';
@@ -25,23 +26,25 @@ import {bandPath, hubPath} from './path.js';
 import {kvCacheBytes, materializedPasses} from './standard.js';
 import {windowPairsFor} from './window.js';
 
-export const longformerParams = z.strictObject({
-  w: z
-    .number()
-    .int()
-    .positive()
-    .default(512)
-    .meta({headline: true})
-    .describe('sliding-window keys per query (w/2 each side; causal: w back)'),
-  g: z
-    .number()
-    .int()
-    .nonnegative()
-    .default(1)
-    .meta({headline: true})
-    .describe('global tokens (the first g positions) that attend to and are attended by all'),
-});
-export type LongformerParams = z.infer<typeof longformerParams>;
+export const longformerParams = once(() =>
+  z.strictObject({
+    w: z
+      .number()
+      .int()
+      .positive()
+      .default(512)
+      .meta({headline: true})
+      .describe('sliding-window keys per query (w/2 each side; causal: w back)'),
+    g: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(1)
+      .meta({headline: true})
+      .describe('global tokens (the first g positions) that attend to and are attended by all'),
+  }),
+);
+export type LongformerParams = z.infer<ReturnType<typeof longformerParams>>;
 
 /** Pairs per head and sequence: band + global rows + global columns (header comment). */
 export function longformerPairs(input: AttentionInput, params: LongformerParams): number {

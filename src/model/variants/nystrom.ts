@@ -19,31 +19,34 @@
  * Derivation: docs/variants/nystrom.md.
  */
 import {z} from 'zod';
+import {once} from '../../schema/lazy.js';
 import type {ComponentCost, VariantDef} from '../types.js';
 import {component} from '../types.js';
 
-export const nystromParams = z.strictObject({
-  landmarks: z
-    .number()
-    .int()
-    .positive()
-    .default(64)
-    .meta({headline: true})
-    .describe('landmarks ℓ (segment means of Q and K)'),
-  pinv_iters: z
-    .number()
-    .int()
-    .nonnegative()
-    .default(6)
-    .describe('iterations of the Moore–Penrose pseudo-inverse approximation'),
-  conv: z
-    .number()
-    .int()
-    .nonnegative()
-    .default(0)
-    .describe('depthwise convolution on V, kernel length (0 = none; the reference configs use 33 or 35)'),
-});
-export type NystromParams = z.infer<typeof nystromParams>;
+export const nystromParams = once(() =>
+  z.strictObject({
+    landmarks: z
+      .number()
+      .int()
+      .positive()
+      .default(64)
+      .meta({headline: true})
+      .describe('landmarks ℓ (segment means of Q and K)'),
+    pinv_iters: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(6)
+      .describe('iterations of the Moore–Penrose pseudo-inverse approximation'),
+    conv: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(0)
+      .describe('depthwise convolution on V, kernel length (0 = none; the reference configs use 33 or 35)'),
+  }),
+);
+export type NystromParams = z.infer<ReturnType<typeof nystromParams>>;
 
 export const nystromVariant: VariantDef<NystromParams> = {
   id: 'nystrom',

@@ -24,36 +24,41 @@
  * Derivation: docs/variants/paca.md.
  */
 import {z} from 'zod';
+import {once} from '../../schema/lazy.js';
 import type {ComponentCost, VariantDef} from '../types.js';
 import {component} from '../types.js';
 import {materializedPasses} from './standard.js';
 
-export const pacaParams = z.strictObject({
-  clusters: z
-    .number()
-    .int()
-    .positive()
-    .default(64)
-    .meta({headline: true})
-    .describe('clusters c (key/value tokens)'),
-  clustering: z
-    .enum(['linear', 'conv', 'mlp'])
-    .default('linear')
-    .describe(
-      "assignment module, 'linear', 'conv' or 'mlp' (linear: one d→c projection; conv: PaCa-ViT's dwconv → 1×1 → 1×1; mlp: d→4d→c)",
-    ),
-  kernel: z
-    .number()
-    .int()
-    .positive()
-    .default(7)
-    .describe("depthwise kernel side K of the 'conv' clustering module"),
-  assign: z
-    .boolean()
-    .default(true)
-    .describe('compute the assignment in this layer (false: reuse the stage’s, as later PaCa-ViT blocks do)'),
-});
-export type PacaParams = z.infer<typeof pacaParams>;
+export const pacaParams = once(() =>
+  z.strictObject({
+    clusters: z
+      .number()
+      .int()
+      .positive()
+      .default(64)
+      .meta({headline: true})
+      .describe('clusters c (key/value tokens)'),
+    clustering: z
+      .enum(['linear', 'conv', 'mlp'])
+      .default('linear')
+      .describe(
+        "assignment module, 'linear', 'conv' or 'mlp' (linear: one d→c projection; conv: PaCa-ViT's dwconv → 1×1 → 1×1; mlp: d→4d→c)",
+      ),
+    kernel: z
+      .number()
+      .int()
+      .positive()
+      .default(7)
+      .describe("depthwise kernel side K of the 'conv' clustering module"),
+    assign: z
+      .boolean()
+      .default(true)
+      .describe(
+        'compute the assignment in this layer (false: reuse the stage’s, as later PaCa-ViT blocks do)',
+      ),
+  }),
+);
+export type PacaParams = z.infer<ReturnType<typeof pacaParams>>;
 
 /** GELU per element, tanh approximation (same convention as architectures/layer.ts). */
 const GELU_OPS = 8;

@@ -17,26 +17,29 @@
  * Decode: the new key folded into the cached r × e state. Full derivation: docs/variants/performer.md.
  */
 import {z} from 'zod';
+import {once} from '../../schema/lazy.js';
 import type {VariantDef} from '../types.js';
 import {component} from '../types.js';
 import {newKeys, stateCacheBytes, statePasses} from './linear.js';
 
-export const performerParams = z.strictObject({
-  features: z
-    .number()
-    .int()
-    .positive()
-    .default(256)
-    .meta({headline: true, symbol: 'r'})
-    .describe('random features r (rows of the random projection; more = closer to softmax)'),
-  chunk: z
-    .number()
-    .int()
-    .nonnegative()
-    .default(0)
-    .describe('causal chunk length C (0 = per-position prefix states, no chunking)'),
-});
-export type PerformerParams = z.infer<typeof performerParams>;
+export const performerParams = once(() =>
+  z.strictObject({
+    features: z
+      .number()
+      .int()
+      .positive()
+      .default(256)
+      .meta({headline: true, symbol: 'r'})
+      .describe('random features r (rows of the random projection; more = closer to softmax)'),
+    chunk: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(0)
+      .describe('causal chunk length C (0 = per-position prefix states, no chunking)'),
+  }),
+);
+export type PerformerParams = z.infer<ReturnType<typeof performerParams>>;
 
 /** Vector FLOPs per random feature: max, subtract ‖x‖²/2, subtract max, exp, + stabiliser, × 1/√r. */
 const FEATURE_OPS = 6;

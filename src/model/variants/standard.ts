@@ -13,18 +13,21 @@
  * K/V bytes use h_kv: the grouped query heads share their K/V head through a broadcast matmul.
  */
 import {z} from 'zod';
+import {once} from '../../schema/lazy.js';
 import type {AttentionInput, ComponentCost, KernelFamily, VariantDef} from '../types.js';
 import {component} from '../types.js';
 
-export const standardParams = z.strictObject({
-  dropout: z
-    .number()
-    .min(0)
-    .lt(1)
-    .default(0)
-    .describe('attention dropout probability (training keeps its mask and output)'),
-});
-export type StandardParams = z.infer<typeof standardParams>;
+export const standardParams = once(() =>
+  z.strictObject({
+    dropout: z
+      .number()
+      .min(0)
+      .lt(1)
+      .default(0)
+      .describe('attention dropout probability (training keeps its mask and output)'),
+  }),
+);
+export type StandardParams = z.infer<ReturnType<typeof standardParams>>;
 
 /** Vector FLOPs per score of attention dropout: draw compared with p, then the scaled multiply. */
 const DROPOUT_OPS = 2;

@@ -20,33 +20,36 @@
  * QKᵀ, softmax and the weighted sum as separate kernels).
  */
 import {z} from 'zod';
+import {once} from '../../schema/lazy.js';
 import type {AttentionInput, VariantDef} from '../types.js';
 import {ceilSqrt, sumFloorDivRange, sumModRange, windowPairs} from './pairs.js';
 import {hubPath} from './path.js';
 import {kvCacheBytes, materializedPasses} from './standard.js';
 
-export const stridedParams = z.strictObject({
-  stride: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .meta({headline: true})
-    .describe('stride / block length l; default ⌈√m⌉ for m keys'),
-  pattern: z
-    .enum(['fixed', 'strided'])
-    .default('fixed')
-    .describe(
-      'Sparse Transformer pattern, fixed or strided (fixed: own block + summary cells; strided: last l positions + every l-th)',
-    ),
-  summary: z
-    .number()
-    .int()
-    .positive()
-    .default(1)
-    .describe('summary positions c per block (fixed pattern; at most l)'),
-});
-export type StridedParams = z.infer<typeof stridedParams>;
+export const stridedParams = once(() =>
+  z.strictObject({
+    stride: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({headline: true})
+      .describe('stride / block length l; default ⌈√m⌉ for m keys'),
+    pattern: z
+      .enum(['fixed', 'strided'])
+      .default('fixed')
+      .describe(
+        'Sparse Transformer pattern, fixed or strided (fixed: own block + summary cells; strided: last l positions + every l-th)',
+      ),
+    summary: z
+      .number()
+      .int()
+      .positive()
+      .default(1)
+      .describe('summary positions c per block (fixed pattern; at most l)'),
+  }),
+);
+export type StridedParams = z.infer<ReturnType<typeof stridedParams>>;
 
 /** The stride in effect: the parameter, or ⌈√m⌉. */
 export function resolvedStride(input: AttentionInput, params: StridedParams): number {

@@ -17,26 +17,29 @@
  * min(M², m) keys; the cache holds the current band of M grid rows. Derivation: docs/variants/swin.md.
  */
 import {z} from 'zod';
+import {once} from '../../schema/lazy.js';
 import type {ComponentCost, VariantDef} from '../types.js';
 import {component} from '../types.js';
 import {ceilSqrt} from './pairs.js';
 import {materializedPasses} from './standard.js';
 
-export const swinParams = z.strictObject({
-  window: z
-    .number()
-    .int()
-    .positive()
-    .default(7)
-    .meta({headline: true})
-    .describe('window side M (M×M tokens per window)'),
-  shift: z
-    .boolean()
-    .default(false)
-    .describe('shifted windows (SW-MSA): adds the cyclic rolls and the mask add'),
-  width: z.number().int().positive().optional().describe('token grid width in tokens (default ⌈√n⌉)'),
-});
-export type SwinParams = z.infer<typeof swinParams>;
+export const swinParams = once(() =>
+  z.strictObject({
+    window: z
+      .number()
+      .int()
+      .positive()
+      .default(7)
+      .meta({headline: true})
+      .describe('window side M (M×M tokens per window)'),
+    shift: z
+      .boolean()
+      .default(false)
+      .describe('shifted windows (SW-MSA): adds the cyclic rolls and the mask add'),
+    width: z.number().int().positive().optional().describe('token grid width in tokens (default ⌈√n⌉)'),
+  }),
+);
+export type SwinParams = z.infer<ReturnType<typeof swinParams>>;
 
 /** Grid width of n tokens: the given width, else ⌈√n⌉ (a square image). */
 function gridWidth(n: number, width: number | undefined): number {

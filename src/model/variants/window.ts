@@ -16,26 +16,29 @@
  * Cache: a rolling buffer of min(m, w) positions (Mistral §2, "Rolling Buffer Cache").
  */
 import {z} from 'zod';
+import {once} from '../../schema/lazy.js';
 import type {AttentionInput, VariantDef} from '../types.js';
 import {FLASH_DEFAULT_BLOCK, fusedAttention, fusedBackwardKernels, groupedKeyRows} from './flash.js';
 import {sumMinArithmetic, windowPairs} from './pairs.js';
 import {bandPath} from './path.js';
 import {kvCacheBytes, materializedPasses} from './standard.js';
 
-export const windowParams = z.strictObject({
-  w: z
-    .number()
-    .int()
-    .positive()
-    .default(512)
-    .meta({headline: true})
-    .describe('window keys per query (causal: w back, itself included)'),
-  fused: z
-    .boolean()
-    .default(false)
-    .describe('one fused kernel (FlashAttention-2 with a window) instead of materialised band scores'),
-});
-export type WindowParams = z.infer<typeof windowParams>;
+export const windowParams = once(() =>
+  z.strictObject({
+    w: z
+      .number()
+      .int()
+      .positive()
+      .default(512)
+      .meta({headline: true})
+      .describe('window keys per query (causal: w back, itself included)'),
+    fused: z
+      .boolean()
+      .default(false)
+      .describe('one fused kernel (FlashAttention-2 with a window) instead of materialised band scores'),
+  }),
+);
+export type WindowParams = z.infer<ReturnType<typeof windowParams>>;
 
 /** Pairs per head and sequence of a window of w keys under the accounting's masking rule. */
 export function windowPairsFor(input: AttentionInput, w: number): number {

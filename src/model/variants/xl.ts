@@ -26,36 +26,39 @@
  * Cache: the memory's hidden states, b·mem·d·s_kv per layer (docs/design.md §4.1).
  */
 import {z} from 'zod';
+import {once} from '../../schema/lazy.js';
 import type {AttentionInput, ComponentCost, VariantDef} from '../types.js';
 import {component} from '../types.js';
 import {materializedPasses} from './standard.js';
 
-export const xlParams = z.strictObject({
-  mem: z
-    .number()
-    .int()
-    .nonnegative()
-    .optional()
-    .meta({headline: true})
-    .describe('cached memory positions; default the context before the queries, else the segment length'),
-  segment: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe('segment length in tokens; default n, the queries forming one segment'),
-  relative: z
-    .boolean()
-    .default(true)
-    .describe('relative positional scores (q + v)·W_R·R and their shift, as in the paper'),
-  dropout: z
-    .number()
-    .min(0)
-    .lt(1)
-    .default(0)
-    .describe('attention dropout probability (training keeps its mask and output)'),
-});
-export type XlParams = z.infer<typeof xlParams>;
+export const xlParams = once(() =>
+  z.strictObject({
+    mem: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .meta({headline: true})
+      .describe('cached memory positions; default the context before the queries, else the segment length'),
+    segment: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('segment length in tokens; default n, the queries forming one segment'),
+    relative: z
+      .boolean()
+      .default(true)
+      .describe('relative positional scores (q + v)·W_R·R and their shift, as in the paper'),
+    dropout: z
+      .number()
+      .min(0)
+      .lt(1)
+      .default(0)
+      .describe('attention dropout probability (training keeps its mask and output)'),
+  }),
+);
+export type XlParams = z.infer<ReturnType<typeof xlParams>>;
 
 /** Segment length, memory, full segments, remainder and segment count for an input. */
 export function xlShape(input: AttentionInput, params: XlParams) {

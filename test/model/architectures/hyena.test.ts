@@ -1,5 +1,5 @@
 import test from 'ava';
-import {HYENA_DEFAULTS, hyenaOperatorParams, rfftFlops} from '../../../src/model/architectures/hyena.js';
+import {hyenaDefaults, hyenaOperatorParams, rfftFlops} from '../../../src/model/architectures/hyena.js';
 import {getArchitecture} from '../../../src/model/architectures/index.js';
 import {evaluate} from '../../../src/model/engine.js';
 import {type ModelPreset, modelPresetSchema} from '../../../src/schema/presets.js';
@@ -52,14 +52,14 @@ test('long convolutions by FFT: O(n log n) per channel and order', t => {
 });
 
 test('the order sets the projections and the number of long convolutions', t => {
-  const order3 = {...small, hyena: {...HYENA_DEFAULTS, order: 3}} as ModelPreset;
+  const order3 = {...small, hyena: {...hyenaDefaults(), order: 3}} as ModelPreset;
   const e2 = evaluate(small, workload({seq: 1024, causal: true, scope: 'layer'}));
   const e3 = evaluate(order3, workload({seq: 1024, causal: true, scope: 'layer'}));
   const macs = (e: typeof e2, name: string) => e.components.find(c => c.name === name)!.macs;
   t.is(macs(e2, 'in-projection'), 1024 * 864 * 3 * 864);
   t.is(macs(e3, 'in-projection'), 1024 * 864 * 4 * 864);
   t.is(
-    hyenaOperatorParams(864, {...HYENA_DEFAULTS, order: 3}) - hyenaOperatorParams(864, HYENA_DEFAULTS),
+    hyenaOperatorParams(864, {...hyenaDefaults(), order: 3}) - hyenaOperatorParams(864, hyenaDefaults()),
     864 * 864 + 3 * 864 + 64 * 864 + 864,
   );
   const conv = (e: typeof e2) => e.components.find(c => c.name === 'long-conv')!.vectorFlops;
@@ -68,9 +68,9 @@ test('the order sets the projections and the number of long convolutions', t => 
 
 test('a model file states the operator in its hyena block; omitted fields take the defaults', t => {
   const {$schema: _, ...fields} = small as ModelPreset & {$schema?: string};
-  const parsed = modelPresetSchema.parse({...fields, hyena: {order: 3}});
-  t.deepEqual(parsed.hyena, {...HYENA_DEFAULTS, order: 3});
-  const bad = modelPresetSchema.safeParse({...fields, hyena: {orders: 3}});
+  const parsed = modelPresetSchema().parse({...fields, hyena: {order: 3}});
+  t.deepEqual(parsed.hyena, {...hyenaDefaults(), order: 3});
+  const bad = modelPresetSchema().safeParse({...fields, hyena: {orders: 3}});
   t.false(bad.success);
   t.deepEqual(bad.error?.issues[0]?.path, ['hyena']);
 });

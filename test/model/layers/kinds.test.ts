@@ -6,7 +6,7 @@ import {type ModelPreset, modelPresetSchema} from '../../../src/schema/presets.j
 import {workload} from '../architectures/fixtures.js';
 
 /** A Mamba-2 stack shaped like state-spaces/mamba2-130m: d 768, 24 mixer-only layers, N 128, P 64. */
-const mamba2Stack: ModelPreset = modelPresetSchema.parse({
+const mamba2Stack: ModelPreset = modelPresetSchema().parse({
   id: 'mamba2-like',
   name: 'mamba2-like',
   architecture: 'transformer',
@@ -23,7 +23,7 @@ const mamba2Stack: ModelPreset = modelPresetSchema.parse({
 });
 
 /** Qwen3-Next-80B's Gated DeltaNet shape: d 2048, 16 key heads, 32 value heads, 128 channels each. */
-const gdnModel: ModelPreset = modelPresetSchema.parse({
+const gdnModel: ModelPreset = modelPresetSchema().parse({
   id: 'gdn-like',
   name: 'gdn-like',
   architecture: 'transformer',
@@ -101,7 +101,7 @@ test('sinks: h parameters per attention layer and 2 vector FLOPs per row and hea
 
 test("an mlp layer (Nemotron-H's '-') is one norm and the feed-forward, with no mixer and no cache", t => {
   // Nemotron-H's pattern in small: a Mamba-2 mixer layer, then a feed-forward layer.
-  const m: ModelPreset = modelPresetSchema.parse({
+  const m: ModelPreset = modelPresetSchema().parse({
     ...mamba2Stack,
     dFf: 3072,
     ffn: 'relu',

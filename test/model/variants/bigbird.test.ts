@@ -7,7 +7,7 @@ import {input as baseInput, total} from '../../helpers/variants.js';
 const input = (over: Partial<AttentionInput> = {}) => baseInput({queries: 4096, keys: 4096, ...over});
 const decode = (m: number, over: Partial<AttentionInput> = {}) =>
   input({queries: 1, keys: m, queryOffset: m - 1, causal: true, ...over});
-const defaults = bigbirdVariant.params.parse({});
+const defaults = bigbirdVariant.params().parse({});
 
 test('params: {} gives the ITC defaults bs 64, 3 window, 3 random, 2 global blocks', t => {
   t.deepEqual(defaults, {block: 64, window_blocks: 3, random_blocks: 3, global_blocks: 2});

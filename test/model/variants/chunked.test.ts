@@ -12,8 +12,8 @@ const decode = (m: number, over: Partial<AttentionInput> = {}) =>
   input({queries: 1, keys: m, queryOffset: m - 1, causal: true, ...over});
 
 test('params: {} gives Llama 4 chunks of 8192, not fused', t => {
-  t.deepEqual(chunkedVariant.params.parse({}), {chunk: 8192, fused: false});
-  t.false(chunkedVariant.params.safeParse({chunk: 0}).success);
+  t.deepEqual(chunkedVariant.params().parse({}), {chunk: 8192, fused: false});
+  t.false(chunkedVariant.params().safeParse({chunk: 0}).success);
 });
 
 test('pairs by hand: 10 causal rows in chunks of 4 see 1,2,3,4,1,2,3,4,1,2 keys', t => {

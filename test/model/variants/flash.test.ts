@@ -9,7 +9,7 @@ import {input} from '../../helpers/variants.js';
 // Worked example of docs/variants/flash.md: b = 1, n = m = 1024, h = 12, d_h = d_v = 64, s = 2, B_r = 128.
 const decode = (m: number, over: Partial<AttentionInput> = {}) =>
   input({queries: 1, keys: m, queryOffset: m - 1, causal: true, ...over});
-const defaults = flashVariant.params.parse({});
+const defaults = flashVariant.params().parse({});
 const only = (cs: ComponentCost[]) => {
   if (cs.length !== 1) throw new Error(`expected one fused component, got ${cs.length}`);
   return cs[0]!;
@@ -17,7 +17,7 @@ const only = (cs: ComponentCost[]) => {
 
 test('params: {} gives block 128', t => {
   t.deepEqual(defaults, {block: 128});
-  t.false(flashVariant.params.safeParse({block: 0}).success);
+  t.false(flashVariant.params().safeParse({block: 0}).success);
   t.is(flashVariant.backwardFactor, 2.5);
 });
 

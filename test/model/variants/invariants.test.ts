@@ -25,7 +25,7 @@ const CORE = new Set(['scores', 'softmax', 'weighted-sum', 'attention', 'positio
 
 const prefill = (n: number, over: Partial<AttentionInput> = {}) => input({queries: n, keys: n, ...over});
 const total = (cs: ComponentCost[], field: Field) => cs.reduce((sum, c) => sum + c[field], 0);
-const defaultsOf = (def: VariantDef) => def.params.parse({}) as Record<string, unknown>;
+const defaultsOf = (def: VariantDef) => def.params().parse({}) as Record<string, unknown>;
 
 /** (component name, field) → value, so a field is compared component by component. */
 function table(cs: ComponentCost[]): Map<string, number> {

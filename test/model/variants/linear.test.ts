@@ -17,9 +17,9 @@ const decode = (m: number, over: Partial<AttentionInput> = {}) => ({
 });
 
 test('params: {} gives chunk = 0; unknown keys and negative chunks are rejected', t => {
-  t.deepEqual(linearParams.parse({}), {chunk: 0});
-  t.false(linearParams.safeParse({chunks: 4}).success);
-  t.false(linearParams.safeParse({chunk: -1}).success);
+  t.deepEqual(linearParams().parse({}), {chunk: 0});
+  t.false(linearParams().safeParse({chunks: 4}).success);
+  t.false(linearParams().safeParse({chunk: -1}).success);
 });
 
 test('worked example: non-causal prefill, exact', t => {

@@ -8,14 +8,14 @@ import {get, input, noneShrinks, total} from '../../helpers/variants.js';
 // The worked example of docs/variants/linformer.md: b = 1, n = m = 1024, h = h_kv = 12,
 // d_h = d_v = 64, d = 768, s = 2 bytes, k = 256.
 
-const defaults = linformerParams.parse({});
+const defaults = linformerParams().parse({});
 const cost = (over: Partial<AttentionInput> = {}, k = 256) => linformerVariant.cost(input(over), {k});
 
 test('params: {} gives k = 256; unknown and non-positive values are rejected', t => {
   t.deepEqual(defaults, {k: 256});
-  t.false(linformerParams.safeParse({kk: 3}).success);
-  t.false(linformerParams.safeParse({k: 0}).success);
-  t.false(linformerParams.safeParse({k: 2.5}).success);
+  t.false(linformerParams().safeParse({kk: 3}).success);
+  t.false(linformerParams().safeParse({k: 0}).success);
+  t.false(linformerParams().safeParse({k: 2.5}).success);
 });
 
 test('worked example: prefill components, exact', t => {

@@ -6,12 +6,12 @@ import {input, total} from '../../helpers/variants.js';
 // Worked example of docs/variants/longformer.md: b = 1, n = m = 1024, h = 12, d_h = 64, d = 768, s = 2.
 const decode = (m: number, over: Partial<AttentionInput> = {}) =>
   input({queries: 1, keys: m, queryOffset: m - 1, causal: true, ...over});
-const defaults = longformerVariant.params.parse({});
+const defaults = longformerVariant.params().parse({});
 
 test('params: {} gives w 512, g 1', t => {
   t.deepEqual(defaults, {w: 512, g: 1});
-  t.true(longformerVariant.params.safeParse({g: 0}).success);
-  t.false(longformerVariant.params.safeParse({g: -1}).success);
+  t.true(longformerVariant.params().safeParse({g: 0}).success);
+  t.false(longformerVariant.params().safeParse({g: -1}).success);
 });
 
 test('non-causal pairs: window + 2·g·m − g² (docs/design.md §4.1)', t => {

@@ -8,14 +8,14 @@ import {get, input, noneShrinks, total} from '../../helpers/variants.js';
 // The worked example of docs/variants/nystrom.md: b = 1, n = m = 1024, h = h_kv = 12,
 // d_h = d_v = 64, d = 768, s = 2 bytes, ℓ = 64 landmarks, 6 pseudo-inverse iterations.
 
-const defaults = nystromParams.parse({});
+const defaults = nystromParams().parse({});
 const cost = (over: Partial<AttentionInput> = {}, params: Partial<NystromParams> = {}) =>
   nystromVariant.cost(input(over), {...defaults, ...params});
 
 test('params: {} gives ℓ = 64, 6 iterations, no conv; unknown keys are rejected', t => {
   t.deepEqual(defaults, {landmarks: 64, pinv_iters: 6, conv: 0});
-  t.false(nystromParams.safeParse({landmark: 32}).success);
-  t.false(nystromParams.safeParse({landmarks: 0}).success);
+  t.false(nystromParams().safeParse({landmark: 32}).success);
+  t.false(nystromParams().safeParse({landmarks: 0}).success);
 });
 
 test('worked example: prefill components, exact', t => {

@@ -8,7 +8,7 @@ import {get, input, noneShrinks, total} from '../../helpers/variants.js';
 // The worked example of docs/variants/paca.md: b = 1, n = m = 1024, h = h_kv = 12,
 // d_h = d_v = 64, d = 768, s = 2 bytes, c = 64 clusters, linear assignment.
 
-const defaults = pacaParams.parse({});
+const defaults = pacaParams().parse({});
 const cost = (over: Partial<AttentionInput> = {}, params: Partial<PacaParams> = {}) =>
   pacaVariant.cost(input(over), {...defaults, ...params});
 // PaCa-ViT-tiny stage 1: 56 × 56 tokens, C = 96, 2 heads of 48, 100 clusters, conv clustering.
@@ -16,10 +16,10 @@ const tiny1 = {queries: 3136, keys: 3136, heads: 2, kvHeads: 2, headDim: 48, val
 
 test('params: {} gives c = 64, linear clustering, K = 7, assign; bad values are rejected', t => {
   t.deepEqual(defaults, {clusters: 64, clustering: 'linear', kernel: 7, assign: true});
-  t.false(pacaParams.safeParse({clustering: 'kmeans'}).success);
-  t.is(pacaParams.parse({clustering: 'mlp'}).clustering, 'mlp');
-  t.false(pacaParams.safeParse({cluster: 64}).success);
-  t.false(pacaParams.safeParse({clusters: 0}).success);
+  t.false(pacaParams().safeParse({clustering: 'kmeans'}).success);
+  t.is(pacaParams().parse({clustering: 'mlp'}).clustering, 'mlp');
+  t.false(pacaParams().safeParse({cluster: 64}).success);
+  t.false(pacaParams().safeParse({clusters: 0}).success);
 });
 
 test('worked example: prefill with the linear assignment, exact', t => {

@@ -13,9 +13,9 @@ const cost = (over: Partial<AttentionInput> = {}, features = 256, chunk = 0) =>
 const decode = (m: number) => ({queries: 1, keys: m, queryOffset: m - 1, causal: true});
 
 test('params: {} gives r = 256, chunk = 0; unknown and invalid values are rejected', t => {
-  t.deepEqual(performerParams.parse({}), {features: 256, chunk: 0});
-  t.false(performerParams.safeParse({r: 64}).success);
-  t.false(performerParams.safeParse({features: 0}).success);
+  t.deepEqual(performerParams().parse({}), {features: 256, chunk: 0});
+  t.false(performerParams().safeParse({r: 64}).success);
+  t.false(performerParams().safeParse({features: 0}).success);
 });
 
 test('worked example: non-causal prefill, exact', t => {

@@ -41,7 +41,7 @@ test('all 14 variants in the stable order, each declaring its facts', t => {
     t.regex(def.memoryComplexity, /^O\(/, def.id);
     t.true(def.backwardFactor >= 2, def.id);
     // Parsing {} gives every default, and every parameter is described.
-    t.notThrows(() => def.params.parse({}), def.id);
+    t.notThrows(() => def.params().parse({}), def.id);
     for (const p of variantParams(def))
       t.true(p.description.length > 0, `${def.id}.${p.name} has no description`);
   }

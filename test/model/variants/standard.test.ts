@@ -7,12 +7,12 @@ import {get, input, total} from '../../helpers/variants.js';
 // Worked example of docs/variants/standard.md: b = 1, n = m = 1024, h = 12, d_h = d_v = 64, s = 2.
 const decode = (m: number, over: Partial<AttentionInput> = {}) =>
   input({queries: 1, keys: m, queryOffset: m - 1, causal: true, ...over});
-const defaults = standardVariant.params.parse({});
+const defaults = standardVariant.params().parse({});
 
 test('params: {} gives dropout 0; bad values are rejected', t => {
   t.deepEqual(defaults, {dropout: 0});
-  t.false(standardVariant.params.safeParse({dropout: 1}).success);
-  t.false(standardVariant.params.safeParse({window: 3}).success);
+  t.false(standardVariant.params().safeParse({dropout: 1}).success);
+  t.false(standardVariant.params().safeParse({window: 3}).success);
 });
 
 test('prefill worked example: every field of every pass', t => {

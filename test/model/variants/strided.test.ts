@@ -6,7 +6,7 @@ import {input as baseInput, total} from '../../helpers/variants.js';
 
 // Worked example of docs/variants/strided.md: b = 1, n = m = 1024, h = 12, d_h = 64, s = 2, l = √1024 = 32.
 const input = (over: Partial<AttentionInput> = {}) => baseInput({causal: true, ...over});
-const defaults = stridedVariant.params.parse({});
+const defaults = stridedVariant.params().parse({});
 
 /** The paper's sets (Child et al. 2019 §4.2–4.3), counted key by key, causal. */
 function paperCausal(n: number, m: number, offset: number, l: number, pattern: string, c: number): number {
@@ -23,7 +23,7 @@ function paperCausal(n: number, m: number, offset: number, l: number, pattern: s
 
 test('params: {} leaves the stride to ⌈√m⌉, fixed pattern, one summary', t => {
   t.deepEqual(defaults, {pattern: 'fixed', summary: 1});
-  t.false(stridedVariant.params.safeParse({pattern: 'diagonal'}).success);
+  t.false(stridedVariant.params().safeParse({pattern: 'diagonal'}).success);
 });
 
 test('causal worked example, fixed pattern: own block + one summary per earlier block', t => {

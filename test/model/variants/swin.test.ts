@@ -8,7 +8,7 @@ import {get, input, noneShrinks, total} from '../../helpers/variants.js';
 // The worked example of docs/variants/swin.md: b = 1, n = m = 1024, h = h_kv = 12,
 // d_h = d_v = 64, d = 768, s = 2 bytes, M = 7 (a 32 × 32 grid padded to 35 × 35).
 
-const defaults = swinParams.parse({});
+const defaults = swinParams().parse({});
 const cost = (over: Partial<AttentionInput> = {}, params: Partial<SwinParams> = {}) =>
   swinVariant.cost(input(over), {...defaults, ...params});
 // Swin-T stage 1: 56 × 56 tokens, C = 96, 3 heads of 32.
@@ -16,9 +16,9 @@ const swinT1 = {queries: 3136, keys: 3136, heads: 3, kvHeads: 3, headDim: 32, va
 
 test('params: {} gives M = 7, no shift, width from n; unknown keys are rejected', t => {
   t.deepEqual(defaults, {window: 7, shift: false});
-  t.false(swinParams.safeParse({M: 7}).success);
-  t.false(swinParams.safeParse({window: 0}).success);
-  t.deepEqual(swinParams.parse({width: 64}), {window: 7, shift: false, width: 64});
+  t.false(swinParams().safeParse({M: 7}).success);
+  t.false(swinParams().safeParse({window: 0}).success);
+  t.deepEqual(swinParams().parse({width: 64}), {window: 7, shift: false, width: 64});
 });
 
 test('grid padding: ⌈√n⌉ wide, padded to whole windows', t => {

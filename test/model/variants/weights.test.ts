@@ -10,7 +10,7 @@ import {preset, workload} from '../architectures/fixtures.js';
 
 const weightsOf = (id: string, params: Record<string, unknown> = {}, over = {}) => {
   const def = getVariant(id);
-  return def.weights?.(input(over), def.params.parse(params) as never) ?? 0;
+  return def.weights?.(input(over), def.params().parse(params) as never) ?? 0;
 };
 
 test('Swin: a (2M − 1)² relative-position bias table per head', t => {
@@ -36,7 +36,7 @@ test('Transformer-XL: W_{k,R} and u, v with relative positions, nothing without'
 
 test('the other variants add no weights', t => {
   const adding = listVariants()
-    .filter(def => (def.weights?.(input(), def.params.parse({}) as never) ?? 0) > 0)
+    .filter(def => (def.weights?.(input(), def.params().parse({}) as never) ?? 0) > 0)
     .map(def => def.id);
   t.deepEqual(adding.sort(), ['linformer', 'longformer', 'swin', 'xl']);
 });

@@ -11,9 +11,9 @@ const decode = (m: number, over: Partial<AttentionInput> = {}) =>
 const w256 = {w: 256, fused: false};
 
 test('params: {} gives w 512, not fused', t => {
-  t.deepEqual(windowVariant.params.parse({}), {w: 512, fused: false});
-  t.false(windowVariant.params.safeParse({w: 0}).success);
-  t.false(windowVariant.params.safeParse({w: 2.5}).success);
+  t.deepEqual(windowVariant.params().parse({}), {w: 512, fused: false});
+  t.false(windowVariant.params().safeParse({w: 0}).success);
+  t.false(windowVariant.params().safeParse({w: 2.5}).success);
 });
 
 test('non-causal prefill: every row sees w keys, materialised band', t => {

@@ -6,7 +6,7 @@ import {input as baseInput, total} from '../../helpers/variants.js';
 // Worked example of docs/variants/xl.md: b = 1, n = 512, h = 8, d_h = 64, d = 512, s = 2.
 const input = (over: Partial<AttentionInput> = {}) =>
   baseInput({queries: 512, keys: 512, heads: 8, kvHeads: 8, dModel: 512, causal: true, ...over});
-const defaults = xlVariant.params.parse({});
+const defaults = xlVariant.params().parse({});
 
 test('params: {} leaves mem and segment to the input; relative positions on', t => {
   t.deepEqual(defaults, {relative: true, dropout: 0});
