@@ -4,6 +4,9 @@
  * `--model-file`). Every quantity carries its unit in its name and is stored in base SI units
  * (bytes, FLOP/s, bytes/s, seconds). Files are parsed strictly: an unknown key is an error, so
  * typos are caught instead of silently ignored.
+ *
+ * Each schema is built on its first use (`once`, src/schema/lazy.ts): `modelPresetSchema().parse(…)`.
+ * A query on shipped presets builds none of them; the build validated those files (docs/startup.md).
  */
 import {z} from 'zod';
 import {once} from './lazy.js';

@@ -4,6 +4,9 @@
  * (docs/design.md §4.5) reads per-kernel-family efficiencies from here: effective rate = peak × efficiency.
  *
  * Units: rates in FLOP/s and bytes/s, times in seconds, errors in percent (4.2 = 4.2 %).
+ *
+ * Each schema is built on its first use (`once`, src/schema/lazy.ts): `profileSchema().parse(…)`.
+ * A query with shipped profiles builds none of them; the build validated those files.
  */
 import {z} from 'zod';
 import {IMPL_DEFS, IMPLS, type Impl, type ImplChoice} from '../model/impl.js';
