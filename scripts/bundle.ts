@@ -148,12 +148,31 @@ const QUERY_REPLACEMENTS: Readonly<Record<string, string>> = {
   // and node:net on a command whose output goes to a file.
   '@oclif/core/lib/ux/supports-color.js': 'exports.supportsColor = () => false;',
 };
+/**
+ * oclif's screen.js measures both terminals as it loads, which creates `process.stderr` (~1.5 ms
+ * when stderr is a pipe) on a query that may never write to it. The query bundle's copy measures
+ * each when first read, with oclif's own rule; the build fails if oclif's module changes.
+ */
+const LAZY_SCREEN = {
+  original: 'exports.stdtermwidth = columns || termwidth(process.stdout);\nexports.errtermwidth = columns || termwidth(process.stderr);',
+  lazy: `let std;
+let err;
+Object.defineProperty(exports, 'stdtermwidth', {enumerable: true, get: () => (std ??= columns || termwidth(process.stdout))});
+Object.defineProperty(exports, 'errtermwidth', {enumerable: true, get: () => (err ??= columns || termwidth(process.stderr))});`,
+};
+
 const leftOutOfQueries: Plugin = {
   name: 'left-out-of-queries',
   setup(b) {
     b.onLoad({filter: /[\\/]node_modules[\\/]/}, args => {
       const path = args.path.replaceAll('\\', '/');
       const name = path.slice(path.lastIndexOf('/node_modules/') + '/node_modules/'.length);
+      if (name === '@oclif/core/lib/screen.js') {
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes(LAZY_SCREEN.original))
+          throw new Error(`${args.path}: oclif's terminal widths are no longer computed as scripts/bundle.ts expects`);
+        return {contents: source.replace(LAZY_SCREEN.original, LAZY_SCREEN.lazy), loader: 'js'};
+      }
       return Object.hasOwn(QUERY_REPLACEMENTS, name)
         ? {contents: QUERY_REPLACEMENTS[name], loader: 'js'}
         : undefined;
