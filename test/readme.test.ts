@@ -3,6 +3,7 @@
  * and run the default report, then the whole test suite — and CI runs exactly that test
  * command after a clean install. scripts/newcomer.sh runs both on a fresh clone.
  */
+import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import test from 'ava';
 
@@ -33,4 +34,14 @@ test('.ci/run ends with exactly the README test command after a clean install fr
   // npm ci: installs exactly the committed lock, and fails (never rewrites it) when it is stale.
   t.true(lines.some(l => l.startsWith('npm ci')));
   t.false(lines.some(l => l.startsWith('npm install')));
+});
+
+test('the repository stands on its own: design citations point at docs/design.md, never at an outside spec', t => {
+  const root = new URL('../../', import.meta.url);
+  const files = execFileSync('git', ['ls-files'], {cwd: root, encoding: 'utf8'})
+    .split('\n')
+    .filter(f => /\.(ts|js|cjs|mjs|json|md|ya?ml|sh)$/.test(f) && !f.startsWith('test/'));
+  t.true(files.length > 100);
+  const offenders = files.filter(f => /\bSPEC (§|section)/.test(read(f)));
+  t.deepEqual(offenders, []);
 });
