@@ -10,8 +10,11 @@ import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import fc from 'fast-check';
+import {QUERY_LOADERS} from '../src/cli/query-commands.js';
 import {INPUTS, intact, OUTPUTS} from './helpers/hostile.js';
 import {runInProcess} from './helpers/inprocess.js';
+
+const QUERY_IDS = new Set(Object.keys(QUERY_LOADERS));
 
 const fixture = (path: string) => fileURLToPath(new URL(`../../test/fixtures/${path}`, import.meta.url));
 
@@ -331,28 +334,30 @@ function flagsFor(command: string[]): fc.Arbitrary<string[]> {
   return fc.oneof({weight: 5, arbitrary: ownFlag}, {weight: 1, arbitrary: anyFlag});
 }
 
-const argvArb = fc
-  .constantFrom(...COMMANDS)
-  .chain(command =>
-    fc.tuple(
-      fc.constant(command),
-      fc.array(flagsFor(command), {maxLength: 4}),
-      fc.subarray(SWITCHES, {maxLength: 1}),
-      fc.oneof(
-        {weight: 6, arbitrary: fc.constant(undefined)},
-        {weight: 1, arbitrary: fc.constantFrom(...VALUES)},
+const argvOf = (commands: readonly string[][]) =>
+  fc
+    .constantFrom(...commands)
+    .chain(command =>
+      fc.tuple(
+        fc.constant(command),
+        fc.array(flagsFor(command), {maxLength: 4}),
+        fc.subarray(SWITCHES, {maxLength: 1}),
+        fc.oneof(
+          {weight: 6, arbitrary: fc.constant(undefined)},
+          {weight: 1, arbitrary: fc.constantFrom(...VALUES)},
+        ),
+        fc.boolean(),
       ),
-      fc.boolean(),
-    ),
-  )
-  .map(([command, flags, switches, positional, json]) => {
-    const argv = [...command];
-    if (positional !== undefined) argv.push(positional);
-    for (const f of flags) argv.push(...f);
-    argv.push(...switches.filter(s => s !== '--json'));
-    if (json) argv.push('--json');
-    return argv;
-  });
+    )
+    .map(([command, flags, switches, positional, json]) => {
+      const argv = [...command];
+      if (positional !== undefined) argv.push(positional);
+      for (const f of flags) argv.push(...f);
+      argv.push(...switches.filter(s => s !== '--json'));
+      if (json) argv.push('--json');
+      return argv;
+    });
+const argvArb = argvOf(COMMANDS);
 
 const STACK = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
 /** Fields that may legitimately be negative: relative margins and errors, exponents. */
@@ -419,6 +424,32 @@ test.serial(
     // The generator must get deep into the model, not only bounce off the parser.
     t.true((codes.get(0) ?? 0) >= runs / 10, 'at least 10% of the runs succeed');
     t.true((codes.get(2) ?? 0) >= runs / 10, 'at least 10% of the runs are invalid input');
+  },
+);
+
+test.serial(
+  'differential fuzz: the query bundle answers every query argument vector as the full CLI does through oclif',
+  async t => {
+    t.timeout(20 * 60_000);
+    const runs = Number(process.env.FUZZ_RUNS ?? 1000) / 2;
+    const seed = Number(process.env.FUZZ_SEED ?? 20261123) + 1;
+    const queries = COMMANDS.filter(c => c.length === 0 || QUERY_IDS.has(c[0]!));
+    t.true(queries.length >= 8);
+    let direct = 0;
+    await fc.assert(
+      fc.asyncProperty(argvOf(queries), async argv => {
+        const cli = await runInProcess(argv);
+        const oclif = await runInProcess(argv, {via: 'oclif'});
+        const where = `attncap ${argv.map(a => JSON.stringify(a)).join(' ')}`;
+        if (cli.code !== oclif.code || cli.stdout !== oclif.stdout || cli.stderr !== oclif.stderr)
+          throw new Error(
+            `${where}: the query bundle and the full CLI differ\n--- query bundle (exit ${cli.code}):\n${cli.stdout}${cli.stderr}\n--- full CLI (exit ${oclif.code}):\n${oclif.stdout}${oclif.stderr}`,
+          );
+        if (!argv.some(a => ['--help', '-h', 'help', '--version'].includes(a))) direct++;
+      }),
+      {numRuns: runs, seed, endOnFailure: true},
+    );
+    t.true(direct >= runs / 2, `${direct} of ${runs} runs reached the query bundle`);
   },
 );
 
