@@ -154,7 +154,8 @@ const QUERY_REPLACEMENTS: Readonly<Record<string, string>> = {
  * each when first read, with oclif's own rule; the build fails if oclif's module changes.
  */
 const LAZY_SCREEN = {
-  original: 'exports.stdtermwidth = columns || termwidth(process.stdout);\nexports.errtermwidth = columns || termwidth(process.stderr);',
+  original:
+    'exports.stdtermwidth = columns || termwidth(process.stdout);\nexports.errtermwidth = columns || termwidth(process.stderr);',
   lazy: `let std;
 let err;
 Object.defineProperty(exports, 'stdtermwidth', {enumerable: true, get: () => (std ??= columns || termwidth(process.stdout))});
@@ -170,7 +171,9 @@ const leftOutOfQueries: Plugin = {
       if (name === '@oclif/core/lib/screen.js') {
         const source = readFileSync(args.path, 'utf8');
         if (!source.includes(LAZY_SCREEN.original))
-          throw new Error(`${args.path}: oclif's terminal widths are no longer computed as scripts/bundle.ts expects`);
+          throw new Error(
+            `${args.path}: oclif's terminal widths are no longer computed as scripts/bundle.ts expects`,
+          );
         return {contents: source.replace(LAZY_SCREEN.original, LAZY_SCREEN.lazy), loader: 'js'};
       }
       return Object.hasOwn(QUERY_REPLACEMENTS, name)
