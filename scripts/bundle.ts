@@ -165,6 +165,13 @@ Object.defineProperty(exports, 'errtermwidth', {enumerable: true, get: () => (er
 const leftOutOfQueries: Plugin = {
   name: 'left-out-of-queries',
   setup(b) {
+    // oclif's parser loads node:readline for flags read from stdin (`allowStdin`), which no query has.
+    b.onResolve({filter: /^node:readline$/}, args =>
+      /[\\/]@oclif[\\/]core[\\/]lib[\\/]parser[\\/]parse\.js$/.test(args.importer)
+        ? {path: 'node:readline', namespace: 'left-out'}
+        : undefined,
+    );
+    b.onLoad({filter: /.*/, namespace: 'left-out'}, args => ({contents: absent(args.path), loader: 'js'}));
     b.onLoad({filter: /[\\/]node_modules[\\/]/}, args => {
       const path = args.path.replaceAll('\\', '/');
       const name = path.slice(path.lastIndexOf('/node_modules/') + '/node_modules/'.length);
