@@ -10,6 +10,8 @@
  * Errors are InvalidInputError (bad scenario: the message names the field), EnvironmentError
  * (unreadable calibration profile), both with `code`, `path` and `hint`.
  */
+
+import {InvalidInputError} from './errors.js';
 import {DEFAULT_HARDWARE} from './hardware.js';
 import {type CompareQuery, DEFAULT_VARIANTS, runCompare} from './queries/compare.js';
 import {type CostQuery, runCost} from './queries/cost.js';
@@ -141,9 +143,36 @@ export async function report(s: Input): Promise<ReportQuery> {
 
 /**
  * A served deployment (attncap serve): KV blocks, the most concurrent requests, TTFT, TPOT and
- * tokens/s on `opts.gpus` GPUs split by tp/pp/cp/ep; options as the flags spell them
- * (`{input: '8k', output: '1k', 'max-tpot': '50ms', gpus: '4'}`). docs/serving.md.
+ * tokens/s, on the GPUs of the scenario's `parallel` (`{parallel: {tp: 4}}`); options as the
+ * flags spell them (`{input: '8k', output: '1k', 'max-tpot': '50ms'}`). docs/serving.md.
  */
-export async function serve(s: Input, opts: ServeOptions = {}): Promise<ServeQuery> {
-  return runServe(await resolved(s), opts);
+export async function serve(s: Input, opts: ServeOptions & LegacyServeLayout = {}): Promise<ServeQuery> {
+  const {gpus, tp, pp, cp, ep, 'micro-batches': microBatches, nodes, interconnect, network, ...rest} = opts;
+  const legacy = Object.fromEntries(
+    Object.entries({gpus, tp, pp, cp, ep, microBatches, nodes, interconnect, network}).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
+  if (Object.keys(legacy).length === 0) return runServe(await resolved(s, {serving: true}), rest);
+  // The layout once went in the options; it is the scenario's `parallel` now (docs/library.md).
+  if (isResolved(s) || s.parallel !== undefined) {
+    throw new InvalidInputError(
+      `serve options ${Object.keys(legacy).join(', ')}: the layout is the scenario's parallel field; give it there`,
+      {path: ['parallel'], hint: "e.g. serve({model, hardware, parallel: {tp: 4}}, {input: '8k'})"},
+    );
+  }
+  return runServe(await resolved({...s, parallel: legacy}, {serving: true}), rest);
+}
+
+/** @deprecated serve's layout options, from before it was the scenario's `parallel`: folded into it. */
+export interface LegacyServeLayout {
+  gpus?: string;
+  tp?: string;
+  pp?: string;
+  cp?: string;
+  ep?: string;
+  'micro-batches'?: string;
+  nodes?: string;
+  interconnect?: string;
+  network?: string;
 }

@@ -207,7 +207,7 @@ export const capacityFlags = {
   ...formatFlag,
 };
 
-/** `serve`: request lengths, budgets, parallelism and the engine (docs/serving.md, docs/parallelism.md). */
+/** `serve`: request lengths, budgets and the engine (docs/serving.md). */
 export const serveFlags = {
   input: Flags.string({
     description: 'Prompt tokens per request (e.g. 8k). Default 1k.',
@@ -233,6 +233,13 @@ export const serveFlags = {
     default: 'graphs',
     helpGroup: 'SERVING',
   }),
+};
+
+/**
+ * A model split across GPUs (docs/parallelism.md): the scenario's `parallel`. serve answers per
+ * deployment; memory, max-seq and latency per GPU.
+ */
+export const parallelFlags = {
   gpus: Flags.string({
     description: 'GPUs in all (default tp × pp × cp); more make data-parallel replicas.',
     helpGroup: 'PARALLELISM',

@@ -45,6 +45,15 @@ export interface ScenarioFlags {
   'memory-utilization'?: string;
   impl?: string;
   dropout?: string;
+  gpus?: string;
+  tp?: string;
+  pp?: string;
+  cp?: string;
+  ep?: string;
+  'micro-batches'?: string;
+  nodes?: string;
+  interconnect?: string;
+  network?: string;
 }
 
 type Mutable<T> = {-readonly [K in keyof T]: T[K]};
@@ -97,6 +106,18 @@ export function scenarioFromFlags(flags: ScenarioFlags): Scenario {
   if (flags['memory-utilization'] !== undefined) s.memoryUtilization = flags['memory-utilization'];
   if (flags.impl !== undefined) s.impl = flags.impl as Scenario['impl'];
   if (flags.dropout !== undefined) s.dropout = flags.dropout;
+  const parallel: NonNullable<Scenario['parallel']> = {};
+  const par = parallel as Record<string, string>;
+  if (flags.gpus !== undefined) par.gpus = flags.gpus;
+  if (flags.tp !== undefined) par.tp = flags.tp;
+  if (flags.pp !== undefined) par.pp = flags.pp;
+  if (flags.cp !== undefined) par.cp = flags.cp;
+  if (flags.ep !== undefined) par.ep = flags.ep;
+  if (flags['micro-batches'] !== undefined) par.microBatches = flags['micro-batches'];
+  if (flags.nodes !== undefined) par.nodes = flags.nodes;
+  if (flags.interconnect !== undefined) par.interconnect = flags.interconnect;
+  if (flags.network !== undefined) par.network = flags.network;
+  if (Object.keys(par).length > 0) s.parallel = parallel;
   return s;
 }
 

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand, type Outcome} from '../cli/base.js';
-import {capacityFlags} from '../cli/flags.js';
+import {capacityFlags, parallelFlags} from '../cli/flags.js';
 import type {TableFormat} from '../cli/render.js';
 import {renderLatency} from '../cli/renderers/capacity.js';
 import {resolveFlags} from '../cli/scenario.js';
@@ -19,6 +19,7 @@ export default class Latency extends BaseCommand {
   ];
   static override flags = {
     ...capacityFlags,
+    ...parallelFlags,
     breakdown: Flags.boolean({
       description: 'Per-component rows: time, share, bound and arithmetic intensity.',
     }),

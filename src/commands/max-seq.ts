@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand, type Outcome} from '../cli/base.js';
-import {capacityFlags} from '../cli/flags.js';
+import {capacityFlags, parallelFlags} from '../cli/flags.js';
 import type {TableFormat} from '../cli/render.js';
 import {renderMaxSeq} from '../cli/renderers/capacity.js';
 import {resolveFlags} from '../cli/scenario.js';
@@ -21,6 +21,7 @@ export default class MaxSeq extends BaseCommand {
   ];
   static override flags = {
     ...capacityFlags,
+    ...parallelFlags,
     'max-latency': Flags.string({
       description: 'Latency budget (expected latency), e.g. 2s or 250ms.',
       helpGroup: 'SOLVE',

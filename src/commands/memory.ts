@@ -1,5 +1,5 @@
 import {BaseCommand, type Outcome} from '../cli/base.js';
-import {capacityFlags} from '../cli/flags.js';
+import {capacityFlags, parallelFlags} from '../cli/flags.js';
 import type {TableFormat} from '../cli/render.js';
 import {renderMemory} from '../cli/renderers/capacity.js';
 import {resolveFlags} from '../cli/scenario.js';
@@ -18,6 +18,7 @@ export default class Memory extends BaseCommand {
   ];
   static override flags = {
     ...capacityFlags,
+    ...parallelFlags,
   };
 
   protected async compute(): Promise<Outcome> {

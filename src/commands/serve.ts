@@ -4,6 +4,7 @@ import {
   formatFlag,
   hardwareFlags,
   modelFlags,
+  parallelFlags,
   serveFlags,
   variantFlag,
   workloadFlags,
@@ -34,12 +35,13 @@ export default class Serve extends BaseCommand {
     ...accountingFlags,
     ...hardwareFlags,
     ...serveFlags,
+    ...parallelFlags,
     ...formatFlag,
   };
 
   protected async compute(): Promise<Outcome> {
     const {flags} = await this.parse(Serve);
-    const q = runServe(await resolveFlags(flags), flags);
+    const q = runServe(await resolveFlags(flags, {serving: true}), flags);
     return {
       inputs: q.inputs,
       results: q.rows,

@@ -8,9 +8,11 @@
  * Pure: no I/O.
  */
 
+import type {ModelPreset} from '../schema/presets.js';
 import type {DeviceRates} from '../schema/profile.js';
-import type {ScopedComponent} from './engine.js';
+import type {Evaluation, ScopedComponent} from './engine.js';
 import {type ComponentTime, componentSeconds} from './roofline.js';
+import type {Workload} from './workload.js';
 
 export interface Parallelism {
   /** Tensor parallel: heads and FFN columns split across tp ranks (Shoeybi et al. 2019, Megatron-LM §3). */
@@ -128,6 +130,43 @@ export function gpuMemory(
     kvCacheBytes: (total.kvCacheBytes * kvHeadShare(shape.kvHeads, p.tp) * stage) / p.cp,
     transientBytes: total.transientBytes / p.tp,
   };
+}
+
+/** KV heads of a model's cache as TP splits it: a latent (MLA) cache is one per token, shared by the heads. */
+export function cacheKvHeads(model: ModelPreset): number {
+  const heads = model.heads ?? 1;
+  return model.mla ? 1 : (model.kvHeads ?? heads);
+}
+
+/**
+ * What one GPU holds of an evaluated model (gpuMemory): its weights in their storage formats
+ * (docs/serving.md), the routed experts of a mixture of experts — the unused (E − k) of each MoE
+ * layer's E, scaled back to all E — apart, and the given cache and working set of one replica.
+ */
+export function modelGpuMemory(
+  model: ModelPreset,
+  e: Pick<Evaluation, 'params' | 'activeParams' | 'cost'>,
+  w: Pick<Workload, 'weightBytes' | 'embeddingBytes'>,
+  replica: {kvCacheBytes: number; transientBytes: number},
+  p: Parallelism,
+): GpuMemory {
+  const outside = e.cost.extraParams;
+  const moe = model.moe;
+  const routedParams =
+    moe && moe.experts > moe.active
+      ? ((e.params - e.activeParams) * moe.experts) / (moe.experts - moe.active)
+      : 0;
+  return gpuMemory(
+    {
+      layerWeightsBytes: (e.params - outside) * w.weightBytes,
+      routedWeightsBytes: routedParams * w.weightBytes,
+      outsideWeightsBytes: outside * (w.embeddingBytes ?? w.weightBytes),
+      kvCacheBytes: replica.kvCacheBytes,
+      transientBytes: replica.transientBytes,
+    },
+    {layers: model.layers, kvHeads: cacheKvHeads(model)},
+    p,
+  );
 }
 
 /**

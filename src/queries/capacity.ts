@@ -12,6 +12,7 @@ import {type Evaluation, evaluate, type ScopedComponent} from '../model/engine.j
 import {attentionShape, type MemoryBreakdown, memoryOf} from '../model/memory.js';
 import {planCostGroups} from '../model/plan.js';
 import {type Bound, componentSeconds} from '../model/roofline.js';
+import type {StepBreakdown} from '../model/step.js';
 import type {ResolvedVariant} from '../model/types.js';
 import {atSeq, type Workload} from '../model/workload.js';
 import type {ResolvedScenario} from '../scenario/resolve.js';
@@ -59,6 +60,16 @@ export function echoCapacity(c: ResolvedScenario): Record<string, unknown> {
     hardware: c.hardware.map(echoHardware),
     ignoreContext: c.ignoreContext,
   };
+}
+
+/** A split model's layout in the inputs (its rows are per GPU: docs/parallelism.md); nothing otherwise. */
+export function echoPlacement(c: ResolvedScenario): Record<string, unknown> {
+  return c.parallel.split ? {gpus: c.parallel.gpus, parallelism: c.parallel.p} : {};
+}
+
+/** `gpus` on each row of a split model (whose memory and time are per GPU), nothing otherwise. */
+export function gpusField(c: ResolvedScenario): {gpus?: number} {
+  return c.parallel.split ? {gpus: c.parallel.gpus} : {};
 }
 
 /** Whether a row's set-up fits its device: the memory it needs against the usable memory. */
@@ -119,12 +130,15 @@ export function contextWarnings(r: ResolvedScenario, seqs: readonly number[]): W
   ];
 }
 
+/** What bounds a component or a step: the roofline's terms, and on a split model its collectives and pipeline bubble. */
+export type LatencyBound = Bound | 'communication' | 'pipeline bubble';
+
 export interface ComponentLatency {
   name: string;
   kernel: string;
   seconds: number;
   idealSeconds: number;
-  bound: Bound;
+  bound: LatencyBound;
   /** FLOPs per HBM byte. */
   intensity: number;
 }
@@ -136,8 +150,10 @@ export interface PointLatency {
   idealSeconds: number;
   tokensPerSec: number;
   /** The bound that accounts for most of the expected time. */
-  bound: Bound;
+  bound: LatencyBound;
   components: ComponentLatency[];
+  /** A split model (docs/parallelism.md): the step's terms, as serve's breakdown gives them. */
+  step?: StepBreakdown;
 }
 
 export interface Point {
@@ -181,7 +197,10 @@ export function secondsOf(e: Evaluation, w: Workload, hw: ResolvedHardware): num
 
 /** Roofline latency of an evaluation, per component (components of the same name merged). */
 export function latencyOf(e: Evaluation, w: Workload, hw: ResolvedHardware): PointLatency {
-  const rows = new Map<string, ComponentLatency & {flops: number; bytes: number; boundSeconds: number}>();
+  const rows = new Map<
+    string,
+    ComponentLatency & {bound: Bound; flops: number; bytes: number; boundSeconds: number}
+  >();
   const byBound = new Map<Bound, number>();
   let seconds = 0;
   let idealSeconds = 0;

@@ -17,6 +17,7 @@ import {SOLVER_LIMIT} from '../model/solvers.js';
 import type {ResolvedVariant} from '../model/types.js';
 import {atSeq} from '../model/workload.js';
 import {issuesToProblems, type Problem, parseDataText, problemsError} from '../presets/validate.js';
+import {resolvePlacement} from '../scenario/parallel.js';
 import {type ResolvedScenario, resolveScenario, ScenarioError, scenarioSeqs} from '../scenario/resolve.js';
 import type {Scenario} from '../scenario/schema.js';
 import {uniqueWarnings, type Warning} from '../scenario/warnings.js';
@@ -250,7 +251,10 @@ export async function resolveChecks(
 
     let resolved: ResolvedScenario | undefined;
     try {
-      resolved = await resolveScenario(merged, {origin: {kind: 'file', label: fileLabel, baseDir}});
+      resolved = await resolveScenario(merged, {
+        origin: {kind: 'file', label: fileLabel, baseDir},
+        serving: serveBlock !== undefined,
+      });
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error;
       const list =
@@ -357,22 +361,29 @@ function resolveBounds(
  * concurrency meets is measured at.
  */
 function resolveServe(
-  r: ResolvedScenario,
+  resolved: ResolvedScenario,
   block: NonNullable<CheckEntry['serve']>,
   bounds: Bounds,
 ): {row: ServeRow; single: ServeRow} {
+  let r = resolved;
   const str = (v: number | string | undefined) => (v === undefined ? undefined : String(v));
   const opts: ServeOptions = {
     input: str(block.input),
     output: str(block.output),
-    gpus: str(block.gpus),
-    tp: str(block.tp),
-    pp: str(block.pp),
-    cp: str(block.cp),
-    ep: str(block.ep),
-    nodes: str(block.nodes),
     engine: block.engine,
   };
+  // The serve block's own layout (its older spelling of the scenario's `parallel`), named as flags.
+  const {gpus, tp, pp, cp, ep, nodes} = block;
+  const layout = {gpus, tp, pp, cp, ep, nodes};
+  if (Object.values(layout).some(v => v !== undefined)) {
+    if (r.scenario.parallel !== undefined) {
+      throw new InvalidInputError(
+        'gives gpus/tp/pp/cp/ep/nodes and the check gives parallel: keep one (parallel)',
+      );
+    }
+    const spec = Object.fromEntries(Object.entries(layout).filter(([, v]) => v !== undefined));
+    r = {...r, parallel: resolvePlacement(spec, r.model, r.hardware, [])};
+  }
   const row = runServe(r, {
     ...opts,
     concurrency: str(block.concurrency),

@@ -14,6 +14,7 @@ import {formatBytes} from '../units.js';
 import {
   contextWarnings,
   echoCapacity,
+  echoPlacement,
   type FitFields,
   fitAt,
   fitWarnings,
@@ -97,6 +98,7 @@ export function runCost(r: ResolvedScenario, opts: {breakdown: boolean}): CostQu
     ]),
     inputs: {
       ...echoCapacity(r),
+      ...echoPlacement(r),
       seq: seqs,
     },
   };

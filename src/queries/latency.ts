@@ -5,7 +5,7 @@
  * set-up fits the device at all (a speed that cannot be had is marked, never silently shown).
  */
 
-import type {Bound} from '../model/roofline.js';
+import type {StepBreakdown} from '../model/step.js';
 import {atSeq} from '../model/workload.js';
 import {type ResolvedScenario, scenarioSeqs} from '../scenario/resolve.js';
 import {uniqueWarnings, type Warning} from '../scenario/warnings.js';
@@ -14,9 +14,12 @@ import {
   type ComponentLatency,
   contextWarnings,
   echoCapacity,
+  echoPlacement,
   type FitFields,
   fitAt,
   fitWarnings,
+  gpusField,
+  type LatencyBound,
   type VariantFields,
   variantFields,
 } from './capacity.js';
@@ -25,12 +28,16 @@ export interface LatencyRow extends VariantFields, FitFields {
   seq: number;
   batch: number;
   hardware: string;
+  /** A split model (docs/parallelism.md): its GPUs; memory (fits) is then one GPU's, time one replica's. */
+  gpus?: number;
   seconds: number;
   idealSeconds: number;
   tokensPerSec: number;
   /** The bound that accounts for most of the expected time. */
-  bound: Bound;
+  bound: LatencyBound;
   components: ComponentLatency[];
+  /** A split model: the step's kernel, collective and pipeline terms (serve's step breakdown). */
+  step?: StepBreakdown;
 }
 
 export interface LatencyQuery {
@@ -53,12 +60,14 @@ export function runLatency(r: ResolvedScenario): LatencyQuery {
           seq,
           batch: w.batch,
           hardware: hw.id,
+          ...gpusField(r),
           ...fitAt(r, w, variant, hw),
           seconds: l.seconds,
           idealSeconds: l.idealSeconds,
           tokensPerSec: l.tokensPerSec,
           bound: l.bound,
           components: l.components,
+          ...(l.step ? {step: l.step} : {}),
         });
       }
     }
@@ -73,6 +82,7 @@ export function runLatency(r: ResolvedScenario): LatencyQuery {
     ]),
     inputs: {
       ...echoCapacity(r),
+      ...echoPlacement(r),
       seq: seqs,
       peaks: Object.fromEntries(r.hardware.map(h => [h.id, h.peaks])),
       profiles: Object.fromEntries(r.hardware.map(h => [h.id, h.profileSource])),

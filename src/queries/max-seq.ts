@@ -12,7 +12,7 @@ import {atSeq, type Workload} from '../model/workload.js';
 import {type ResolvedScenario, scenarioSeqs} from '../scenario/resolve.js';
 import {uniqueWarnings, type Warning, warning} from '../scenario/warnings.js';
 import {formatInt, parseDuration, parseInteger, parseSeq} from '../units.js';
-import {echoCapacity, type VariantFields, variantFields} from './capacity.js';
+import {echoCapacity, echoPlacement, gpusField, type VariantFields, variantFields} from './capacity.js';
 
 type CapacityContext = ResolvedScenario;
 
@@ -29,6 +29,8 @@ export interface MaxSeqOptions {
 
 export interface MaxSeqRow extends VariantFields {
   hardware: string;
+  /** A split model (docs/parallelism.md): its GPUs; the answer fits every GPU, `memory` is one GPU's. */
+  gpus?: number;
   solve: Solve;
   /**
    * The answer when solving for n, capped at the model's context length unless the scenario says
@@ -108,6 +110,7 @@ export function solveOne(
   const base = {
     ...variantFields(ctx.model, variant),
     hardware: hw.id,
+    ...gpusField(ctx),
     solve: opts.solve,
     maxSeq: null,
     maxSeqMemory: null,
@@ -251,6 +254,7 @@ export function runMaxSeq(ctx: ResolvedScenario, opts: MaxSeqOptions = {}): MaxS
     failure,
     inputs: {
       ...echoCapacity(ctx),
+      ...echoPlacement(ctx),
       solve,
       ...(solve === 'batch' ? {seq} : {}),
       maxLatencySeconds: maxLatencySeconds ?? null,

@@ -9,11 +9,20 @@ import type {MemoryBreakdown} from '../model/memory.js';
 import {atSeq} from '../model/workload.js';
 import {type ResolvedScenario, scenarioSeqs} from '../scenario/resolve.js';
 import {uniqueWarnings, type Warning} from '../scenario/warnings.js';
-import {contextWarnings, echoCapacity, type VariantFields, variantFields} from './capacity.js';
+import {
+  contextWarnings,
+  echoCapacity,
+  echoPlacement,
+  gpusField,
+  type VariantFields,
+  variantFields,
+} from './capacity.js';
 
 export interface MemoryRow extends VariantFields {
   seq: number;
   hardware: string;
+  /** A split model (docs/parallelism.md): its GPUs; `memory` is then one GPU's. */
+  gpus?: number;
   /** Largest term of the peak, e.g. 'KV cache' or 'transient (scores)'. */
   dominantTerm: string;
   memory: MemoryBreakdown;
@@ -37,6 +46,7 @@ export function runMemory(r: ResolvedScenario): MemoryQuery {
           ...variantFields(r.model, variant),
           seq,
           hardware: hw.id,
+          ...gpusField(r),
           dominantTerm: p.dominantTerm,
           memory: p.memory,
         });
@@ -47,6 +57,6 @@ export function runMemory(r: ResolvedScenario): MemoryQuery {
     ctx: r,
     rows,
     warnings: uniqueWarnings([...r.warnings, ...contextWarnings(r, seqs.values)]),
-    inputs: {...echoCapacity(r), seq: seqs},
+    inputs: {...echoCapacity(r), ...echoPlacement(r), seq: seqs},
   };
 }

@@ -6,7 +6,6 @@
 
 import {InvalidInputError} from '../errors.js';
 import type {MemoryBreakdown} from '../model/memory.js';
-import type {Bound} from '../model/roofline.js';
 import {SOLVER_LIMIT} from '../model/solvers.js';
 import {atSeq} from '../model/workload.js';
 import {asField, type ResolvedScenario} from '../scenario/resolve.js';
@@ -15,9 +14,11 @@ import {formatBytes, parseSeqList} from '../units.js';
 import {
   contextWarnings,
   echoCapacity,
+  echoPlacement,
   type FitFields,
   fitAt,
   fitWarnings,
+  type LatencyBound,
   type VariantFields,
   variantFields,
 } from './capacity.js';
@@ -43,7 +44,7 @@ export interface ReportRow extends VariantFields, FitFields {
   memory: MemoryBreakdown;
   seconds: number;
   idealSeconds: number;
-  bound: Bound;
+  bound: LatencyBound;
 }
 
 export interface VariantFacts {
@@ -135,7 +136,7 @@ export function runReport(ctx: ResolvedScenario): ReportQuery {
       ...contextWarnings(ctx, [referenceSeq]),
       ...fitWarnings(rows, n => formatBytes(n)),
     ]),
-    inputs: {...echoCapacity(ctx), referenceSeq},
+    inputs: {...echoCapacity(ctx), ...echoPlacement(ctx), referenceSeq},
   };
 }
 

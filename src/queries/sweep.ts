@@ -16,6 +16,7 @@ import {formatBytes, formatInt, parseSeqList} from '../units.js';
 import {
   contextWarnings,
   echoCapacity,
+  echoPlacement,
   keepsCache,
   secondsOf,
   type VariantFields,
@@ -212,6 +213,7 @@ export function runSweep(ctx: ResolvedScenario, opts: SweepOptions = {}): SweepQ
     ]),
     inputs: {
       ...echoCapacity(ctx),
+      ...echoPlacement(ctx),
       ...(devices[0] ? {} : {hardware: []}),
       metric,
       over,

@@ -28,9 +28,11 @@ import {applyVariantOverrides, hasSelector, parseVariantOverride} from '../model
 import type {ResolvedVariant} from '../model/types.js';
 import {resolveVariant} from '../model/variants/index.js';
 import {checkHardwareObject, checkModelObject, modelWarnings} from '../presets/load.js';
+import {placedProfile} from '../queries/placed.js';
 import {type AccountingProfile, accountingProfile} from '../queries/profiles.js';
 import type {Dtype, ModelPreset} from '../schema/presets.js';
 import {parseBandwidth, parseBytes, parseFlopsRate, parseFraction, parseInteger} from '../units.js';
+import {type ParallelSpec, type Placement, resolvePlacement} from './parallel.js';
 import {type Scenario, scenarioSchema} from './schema.js';
 import {uniqueWarnings, type Warning, warning} from './warnings.js';
 
@@ -49,6 +51,11 @@ export interface ResolveOptions {
   defaultHardware?: string[] | false;
   /** complexity and crossover: a new d keeps 64-channel heads (docs/scenarios.md). */
   reheadOnWiden?: boolean;
+  /**
+   * serve: the deployment is timed by its own prefill and decode steps, whatever the scenario's
+   * mode, scope and accounting, so a split model needs none of the per-GPU accounting's rules.
+   */
+  serving?: boolean;
 }
 
 /** A scenario with everything looked up and parsed. */
@@ -65,6 +72,8 @@ export interface ResolvedScenario {
   profile: AccountingProfile;
   /** Lift the cap of answers at the model's context length. */
   ignoreContext: boolean;
+  /** Where the model runs: one GPU unless the scenario's `parallel` splits it (docs/parallelism.md). */
+  parallel: Placement;
   /** The scenario's `seq`, as text, for the command to parse with its own default. */
   seqText?: string;
   origin: Origin;
@@ -92,6 +101,15 @@ const FLAG_OF: Record<string, string> = {
   'accounting.countMasked': 'count-masked',
   calibrationProfile: 'profile',
   ignoreContext: 'ignore-context',
+  'parallel.gpus': 'gpus',
+  'parallel.tp': 'tp',
+  'parallel.pp': 'pp',
+  'parallel.cp': 'cp',
+  'parallel.ep': 'ep',
+  'parallel.microBatches': 'micro-batches',
+  'parallel.nodes': 'nodes',
+  'parallel.interconnect': 'interconnect',
+  'parallel.network': 'network',
 };
 
 /** The scenario field a flag name stands for (`d-model` → `overrides.dModel`). */
@@ -149,6 +167,19 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
       const path = field.split('.');
       const message = origin.kind === 'flags' ? error.message : fieldMessage(error.message);
       problems.push({path, message, error});
+      return undefined;
+    }
+  }
+  /** As attempt, naming the field by the error's own path under `prefix` (`--tp` → parallel.tp). */
+  function attemptAt<T>(prefix: string, fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (error) {
+      if (!(error instanceof AttncapError)) throw error;
+      const key = String(error.path[0] ?? '');
+      const field = FIELD_OF[key] ?? (key ? `${prefix}.${key}` : prefix);
+      const message = origin.kind === 'flags' ? error.message : fieldMessage(error.message);
+      problems.push({path: field.split('.'), message, error});
       return undefined;
     }
   }
@@ -340,7 +371,24 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
     }
   }
 
-  if (problems.length > 0 || !model || !workload) {
+  // ---- parallelism (docs/parallelism.md) ----
+  const ps = s.parallel ?? {};
+  const spec: ParallelSpec = {};
+  for (const key of ['gpus', 'tp', 'pp', 'cp', 'ep', 'microBatches', 'nodes'] as const) {
+    const v = int(`parallel.${key}`, ps[key]);
+    if (v !== undefined) spec[key] = v;
+  }
+  if (ps.interconnect !== undefined) spec.interconnect = ps.interconnect;
+  if (ps.network !== undefined) spec.network = ps.network;
+  const parallelNotes: Warning[] = [];
+  let placement: Placement | undefined;
+  if (problems.length === 0 && model && workload) {
+    const m = model;
+    placement = attemptAt('parallel', () => resolvePlacement(spec, m, hardware, parallelNotes));
+    if (placement?.split && !opts.serving) checkSplit(placement, workload, profileId, attempt);
+  }
+
+  if (problems.length > 0 || !model || !workload || !placement) {
     if (origin.kind === 'flags' || problems.length === 1) {
       const first = problems[0];
       if (origin.kind === 'flags' || !first) throw first?.error ?? new InvalidInputError('invalid scenario');
@@ -375,6 +423,10 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
       }
     }
   }
+  // What the placement says (KV heads replicated), after the scenario's own notes, as serve said it.
+  for (const n of parallelNotes)
+    warnings.push(origin.kind === 'flags' ? n : {...n, message: fieldMessage(n.message)});
+  const profile = accountingProfile(profileId);
   return {
     scenario: s,
     model,
@@ -382,12 +434,58 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
     workload,
     variants,
     hardware,
-    profile: accountingProfile(profileId),
+    profile: placement.split && !opts.serving ? placedProfile(profile, placement) : profile,
     ignoreContext: s.ignoreContext ?? false,
+    parallel: placement,
     origin,
     ...(s.seq !== undefined ? {seqText: String(s.seq)} : {}),
     warnings: uniqueWarnings(warnings),
   };
+}
+
+/** The layout as flags, for messages: `--tp 2 --pp 2`, or `--gpus 2` for replicas alone. */
+export function layoutFlags(placement: Placement): string {
+  const {p, gpus} = placement;
+  const parts = (['tp', 'pp', 'cp', 'ep'] as const).filter(k => p[k] > 1).map(k => `--${k} ${p[k]}`);
+  return parts.length > 0 ? parts.join(' ') : `--gpus ${gpus}`;
+}
+
+/**
+ * What a split model is answered for (docs/parallelism.md "memory, max-seq and latency"):
+ * inference with the detailed accounting over the whole model.
+ */
+function checkSplit(
+  placement: Placement,
+  workload: ResolvedWorkload,
+  profile: AssumptionProfile,
+  attempt: <T>(field: string, fn: () => T) => T | undefined,
+): void {
+  const layout = layoutFlags(placement);
+  const refuse = (field: string, message: string, hint: string) =>
+    attempt(field, () => {
+      throw new InvalidInputError(message, {path: [field], hint});
+    });
+  if (workload.base.mode === 'train') {
+    refuse(
+      'mode',
+      `--mode train with ${layout}: training parallelism — ZeRO, sequence parallelism, recomputation per rank — is not modelled; docs/parallelism.md`,
+      'Use --mode prefill or decode with parallelism, or train on one GPU.',
+    );
+  }
+  if (profile === 'textbook') {
+    refuse(
+      'assumptions',
+      `--assumptions textbook with ${layout}: the textbook accounting counts one device's attention matrices and has no per-GPU share; docs/parallelism.md`,
+      'Use --assumptions detailed (the default) with parallelism.',
+    );
+  }
+  if (workload.base.scope !== 'model') {
+    refuse(
+      'scope',
+      `--scope ${workload.base.scope} with ${layout}: parallelism splits the whole model, and one layer or attention core is answered on one GPU; docs/parallelism.md`,
+      'Use --scope model (the default) with parallelism.',
+    );
+  }
 }
 
 function reserveOf(

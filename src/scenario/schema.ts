@@ -62,6 +62,30 @@ export const whatIfSchema = z
   .partial()
   .describe('What-if changes to every device of the scenario.');
 
+export const parallelSchema = z
+  .strictObject({
+    gpus: count('8').describe('GPUs in all (default tp × pp × cp); more make data-parallel replicas.'),
+    tp: count('8').describe('Tensor-parallel ranks (default gpus / (pp × cp)).'),
+    pp: count('2').describe('Pipeline stages (default 1).'),
+    cp: count('2').describe('Context-parallel (ring attention) ranks (default 1).'),
+    ep: count('8').describe('Expert-parallel ranks, mixture-of-experts models (default 1).'),
+    microBatches: count('4').describe('Micro-batches in the pipeline (default pp).'),
+    nodes: count('2').describe('Nodes the GPUs span (default ⌈gpus / 8⌉).'),
+    interconnect: z
+      .string()
+      .min(1)
+      .describe(
+        "GPU-to-GPU link inside a node: nvlink, pcie, or a bandwidth per GPU per direction (default: the preset's).",
+      ),
+    network: quantity('"50GB/s"').describe(
+      "Network between nodes, bandwidth per GPU (default: the preset's).",
+    ),
+  })
+  .partial()
+  .describe(
+    'The model split across GPUs (docs/parallelism.md): memory, max-seq and latency answer per GPU; serve per deployment.',
+  );
+
 /** Every field of a scenario; capacity-file checks and their `defaults` take the same fields. */
 export const scenarioFields = {
   model: z
@@ -159,6 +183,7 @@ export const scenarioFields = {
     .boolean()
     .optional()
     .describe("Answer beyond the model's trained context length (max-seq caps at it by default)."),
+  parallel: parallelSchema.optional(),
 };
 
 export const scenarioSchema = z

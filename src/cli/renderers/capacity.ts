@@ -34,7 +34,20 @@ function headline(
   opts: RenderOptions,
   ctx: RenderContext,
 ): string[] {
-  return opts.format === 'table' ? [modelHeadline({model: q.ctx.model, inputs: q.inputs}, ctx), ''] : [];
+  if (opts.format !== 'table') return [];
+  const split = q.ctx.parallel.split ? [prose(placementLine(q.ctx.parallel), ctx)] : [];
+  return [modelHeadline({model: q.ctx.model, inputs: q.inputs}, ctx), ...split, ''];
+}
+
+/** What a split model's numbers are (docs/parallelism.md): one GPU's memory, one replica's step. */
+export function placementLine(placement: MaxSeqQuery['ctx']['parallel']): string {
+  const {p, gpus} = placement;
+  const degrees = (['tp', 'pp', 'cp', 'ep'] as const)
+    .filter(k => p[k] > 1 || k === 'tp')
+    .map(k => `${k} ${p[k]}`)
+    .join(' · ');
+  const replicas = p.dp > 1 ? `, ${p.dp} data-parallel replicas` : '';
+  return `per GPU: ${gpus} GPUs (${degrees}${replicas}); memory and fit are one GPU's, latency one replica's forward with its collectives (docs/parallelism.md)`;
 }
 
 /** Which implementation each device's attention kernels are costed as (`--impl`). */
