@@ -80,3 +80,36 @@ test('serve through the library: the numbers attncap serve --json prints', async
   t.deepEqual(JSON.parse(JSON.stringify(lib.rows)), cli.json.results);
   t.is(lib.rows[0].kv.blocks, 28_433);
 });
+
+test('a split model through the library: maxSeq({parallel: {tp: 8}}) is what max-seq --tp 8 --json prints', async t => {
+  const lib = await attncap.maxSeq({
+    model: 'llama-3.1-70b',
+    hardware: 'h100-sxm',
+    mode: 'decode',
+    parallel: {tp: 8},
+  });
+  const cli = runJson<{results: unknown[]; warnings: unknown[]; inputs: {parallelism: unknown}}>([
+    'max-seq',
+    '--model',
+    'llama-3.1-70b',
+    '--hardware',
+    'h100-sxm',
+    '--mode',
+    'decode',
+    '--tp',
+    '8',
+  ]);
+  t.deepEqual(JSON.parse(JSON.stringify(lib.rows)), cli.json.results);
+  t.deepEqual(JSON.parse(JSON.stringify(lib.warnings)), cli.json.warnings);
+  t.deepEqual(lib.inputs.parallelism, cli.json.inputs.parallelism);
+  t.is(lib.rows[0].maxSeq, 131_072);
+  t.is(lib.rows[0].gpus, 8);
+  // serve's layout options of old are folded into the scenario's parallel.
+  const old = await attncap.serve({model: 'llama-3.1-70b', hardware: 'h100-sxm'}, {tp: '4', input: '2k'});
+  const now = await attncap.serve(
+    {model: 'llama-3.1-70b', hardware: 'h100-sxm', parallel: {tp: 4}},
+    {input: '2k'},
+  );
+  t.deepEqual(old.rows, now.rows);
+  t.is(now.rows[0].gpus, 4);
+});

@@ -29,3 +29,24 @@ for (const [command, argv] of RUNS) {
     t.true(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3)));
   });
 }
+
+/** A split model's rows (per GPU, with the step) conform too, and carry what the schema adds. */
+test('latency --tp 8 --json conforms, with gpus and the step', t => {
+  const r = runJson<{results: {gpus?: number; step?: unknown}[]}>([
+    'latency',
+    '--model',
+    'llama-3.1-70b',
+    '--mode',
+    'decode',
+    '--seq',
+    '4k',
+    '--hardware',
+    'h100-sxm',
+    '--tp',
+    '8',
+  ]);
+  const parsed = envelopeSchema('latency', RESULT_SCHEMAS.latency!).safeParse(r.json);
+  t.true(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3)));
+  t.is(r.json.results[0].gpus, 8);
+  t.truthy(r.json.results[0].step);
+});

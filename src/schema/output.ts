@@ -44,6 +44,26 @@ const fitFields = {
   usableBytes: count.describe('Device capacity less the runtime reserve and the memory kept free.'),
 };
 
+/** A model split across GPUs (docs/parallelism.md): its GPUs; the row's memory is one GPU's. */
+const gpusField = {
+  gpus: count.optional().describe('A split model: GPUs in all; memory (and fit) is then per GPU.'),
+};
+
+const stepSchema = z
+  .looseObject({
+    seconds: num,
+    computeSeconds: num,
+    bandwidthSeconds: num,
+    engineOverheadSeconds: num,
+    tensorParallelSeconds: num,
+    pipelineSendSeconds: num,
+    pipelineBubbleSeconds: num,
+    contextParallelSeconds: num,
+    expertParallelSeconds: num,
+    bound: z.enum(['compute', 'bandwidth', 'launch', 'communication', 'pipeline bubble']),
+  })
+  .nullable();
+
 export function envelopeSchema<R extends z.ZodType>(command: string, result: R) {
   return z.union([
     z.object({
@@ -149,6 +169,7 @@ export const memoryRowSchema = z.looseObject({
   ...variantFields,
   seq: count,
   hardware: z.string(),
+  ...gpusField,
   memory: memoryBreakdownSchema,
 });
 
@@ -161,11 +182,19 @@ export const latencyRowSchema = z.looseObject({
   idealSeconds: num,
   tokensPerSec: num,
   components: z.array(z.looseObject({name: z.string(), bound: z.string(), seconds: num})).optional(),
+  ...gpusField,
+  step: stepSchema
+    .unwrap()
+    .optional()
+    .describe(
+      "A split model: one replica's step — kernels per GPU, collectives, pipeline (serve's breakdown).",
+    ),
 });
 
 export const maxSeqRowSchema = z.looseObject({
   ...variantFields,
   hardware: z.string(),
+  ...gpusField,
   maxSeq: nullableNum
     .optional()
     .describe("The answer, capped at the model's context length unless ignoreContext."),
@@ -266,21 +295,6 @@ export const versionRowSchema = z.looseObject({
   arch: z.string(),
   node: z.string(),
 });
-
-const stepSchema = z
-  .looseObject({
-    seconds: num,
-    computeSeconds: num,
-    bandwidthSeconds: num,
-    engineOverheadSeconds: num,
-    tensorParallelSeconds: num,
-    pipelineSendSeconds: num,
-    pipelineBubbleSeconds: num,
-    contextParallelSeconds: num,
-    expertParallelSeconds: num,
-    bound: z.enum(['compute', 'bandwidth', 'launch', 'communication', 'pipeline bubble']),
-  })
-  .nullable();
 
 export const serveRowSchema = z.looseObject({
   variant: z.string(),
