@@ -11,13 +11,14 @@ export default class MaxSeq extends BaseCommand {
   static override summary =
     'The longest sequence that fits in memory (and meets a latency budget); or the largest batch.';
   static override description =
-    'Exact to the token: the answer n fits and n + 1 does not. Reports the binding constraint (memory or latency), "none fits" when the weights alone exceed the device, and "unbounded" above 2^40. With --min it is a capacity check: exit 1 when an answer is below it.';
+    'Exact to the token: the answer n fits and n + 1 does not. Reports the binding constraint (memory or latency), "none fits" when the weights alone exceed the device, and "unbounded" above 2^40. With --min it is a capacity check: exit 1 when an answer is below it. With --tp/--pp/--cp/--ep/--gpus the model is split across GPUs and memory is per GPU (docs/parallelism.md).';
   static override examples = [
     '<%= config.bin %> max-seq --model llama-3.1-8b --hardware h100-sxm --variant flash',
     '<%= config.bin %> max-seq --model gpt2-small --hardware a100-40gb --variant standard --min 32k',
     '<%= config.bin %> max-seq --model llama-3.1-8b --hardware a100-80gb --max-latency 2s',
     '<%= config.bin %> max-seq --solve batch --seq 8k --model llama-3.1-8b --hardware h100-sxm --mode decode',
     '<%= config.bin %> max-seq --model gpt2-small --hardware rtx-3090 --assumptions textbook --dtype fp16',
+    '<%= config.bin %> max-seq --model llama-3.1-70b --hardware h100-sxm --mode decode --tp 8',
   ];
   static override flags = {
     ...capacityFlags,
