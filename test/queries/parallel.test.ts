@@ -178,6 +178,30 @@ test('latency decode on TP=2, 4, 8: time per token falls, less than linearly, by
   t.false(one.components.some(c => c.bound === 'communication'));
 });
 
+test('latency breakdown: the EP all-to-all, and the pipeline bubble of one request through two stages', async t => {
+  const moe = (
+    await latencyQ({
+      model: 'mixtral-8x7b',
+      hardware: ['h100-sxm'],
+      mode: 'decode',
+      seq: '4k',
+      batch: '64',
+      tp: '2',
+      ep: '8',
+      gpus: '8',
+    })
+  ).rows[0];
+  const a2a = moe.components.find(c => c.name === 'expert-parallel all-to-all');
+  t.true((a2a?.seconds ?? 0) > 0);
+  t.is(a2a?.seconds, moe.step?.expertParallelSeconds);
+  // One request through pp = 2 stages: each GPU is busy half the time, so half the step is bubble.
+  const pp = (await latencyQ({...base, mode: 'prefill', seq: '4k', pp: '2'})).rows[0];
+  const step = pp.step;
+  if (!step) return t.fail('no step');
+  t.true(Math.abs(step.pipelineBubbleSeconds - (step.seconds - step.pipelineSendSeconds) / 2) < 1e-12);
+  t.is(pp.components.find(c => c.name === 'pipeline bubble')?.bound, 'pipeline bubble');
+});
+
 test('latency on one replica equals the single-GPU answer when every degree is 1', async t => {
   const one = (await latencyQ({...base, seq: '8k', variant: ['flash']})).rows[0];
   const dp = (await latencyQ({...base, seq: '8k', variant: ['flash'], gpus: '2', tp: '1'})).rows[0];
