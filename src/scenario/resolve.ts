@@ -444,7 +444,7 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
 }
 
 /** The layout as flags, for messages: `--tp 2 --pp 2`, or `--gpus 2` for replicas alone. */
-export function layoutFlags(placement: Placement): string {
+function layoutFlags(placement: Placement): string {
   const {p, gpus} = placement;
   const parts = (['tp', 'pp', 'cp', 'ep'] as const).filter(k => p[k] > 1).map(k => `--${k} ${p[k]}`);
   return parts.length > 0 ? parts.join(' ') : `--gpus ${gpus}`;

@@ -10,7 +10,7 @@ import {InvalidInputError} from '../../src/errors.js';
 import {allReduceSeconds} from '../../src/model/parallel.js';
 import {runCheck} from '../../src/queries/check.js';
 import {runServe} from '../../src/queries/serve.js';
-import {latencyQ, maxSeqQ, memoryQ} from '../helpers/queries.js';
+import {latencyQ, maxSeqQ, memoryQ, reportQ} from '../helpers/queries.js';
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../../../test/fixtures/check/${name}`, import.meta.url));
@@ -200,6 +200,20 @@ test('latency breakdown: the EP all-to-all, and the pipeline bubble of one reque
   if (!step) return t.fail('no step');
   t.true(Math.abs(step.pipelineBubbleSeconds - (step.seconds - step.pipelineSendSeconds) / 2) < 1e-12);
   t.is(pp.components.find(c => c.name === 'pipeline bubble')?.bound, 'pipeline bubble');
+});
+
+test('report rows of a split model fit per GPU, with max-seq’s answer', async t => {
+  const flags = {model: 'llama-3.1-70b', hardware: ['h100-sxm'], variant: ['flash']};
+  const one = (await reportQ(flags)).rows[0];
+  t.false(one.fits);
+  const q = await reportQ({...flags, tp: '8'});
+  const row = q.rows[0];
+  t.true(row.fits);
+  t.is(row.usableBytes, CAPACITY - RESERVE);
+  const m = (await memoryQ({...flags, seq: String(row.seq), tp: '8'})).rows[0].memory;
+  t.is(row.memoryBytes, m.totalBytes - m.reserveBytes);
+  t.is(row.maxSeq, (await maxSeqQ({...flags, tp: '8'})).rows[0].maxSeq);
+  t.deepEqual(q.inputs.parallelism, {tp: 8, pp: 1, cp: 1, ep: 1, dp: 1, microBatches: 1});
 });
 
 test('latency on one replica equals the single-GPU answer when every degree is 1', async t => {
