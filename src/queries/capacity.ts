@@ -111,7 +111,7 @@ export function fitWarnings(
   return [
     warning(
       'does-not-fit',
-      `${out.length} of ${rows.length} result${rows.length === 1 ? '' : 's'} do${out.length === 1 ? 'es' : ''} not fit in device memory (marked "does not fit"): any speed shown for ${out.length === 1 ? 'it' : 'them'} cannot be had as set up; e.g. ${example.trim()}`,
+      `${out.length} of ${rows.length} result${rows.length === 1 ? '' : 's'} do${out.length === 1 ? 'es' : ''} not fit in device memory (marked "does not fit"): any speed shown for ${out.length === 1 ? 'it' : 'them'} cannot be had as set up; e.g. ${example.trim()}. To make it fit: split the model across GPUs (--tp, docs/parallelism.md), quantise its weights (--weights int4) or its KV cache (--kv-dtype fp8, docs/serving.md), or a shorter n or smaller batch`,
     ),
   ];
 }
