@@ -1,5 +1,5 @@
 import {BaseCommand, type Outcome} from '../cli/base.js';
-import {capacityFlags} from '../cli/flags.js';
+import {capacityFlags, parallelFlags} from '../cli/flags.js';
 import type {TableFormat} from '../cli/render.js';
 import {renderReport} from '../cli/renderers/report.js';
 import {resolveFlags} from '../cli/scenario.js';
@@ -17,9 +17,11 @@ export default class Report extends BaseCommand {
     '<%= config.bin %>',
     '<%= config.bin %> report --model llama-3.1-8b --hardware a100-80gb --hardware h100-sxm --seq 32k',
     '<%= config.bin %> report --mode train --variant standard --variant flash --json',
+    '<%= config.bin %> report --model llama-3.1-70b --mode decode --hardware h100-sxm --hardware mi300x --tp 8',
   ];
   static override flags = {
     ...capacityFlags,
+    ...parallelFlags,
   };
 
   protected async compute(): Promise<Outcome> {

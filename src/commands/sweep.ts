@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand, type Outcome} from '../cli/base.js';
-import {capacityFlags, maxPointsFlag} from '../cli/flags.js';
+import {capacityFlags, maxPointsFlag, parallelFlags} from '../cli/flags.js';
 import type {TableFormat} from '../cli/render.js';
 import {renderSweep} from '../cli/renderers/sweep.js';
 import {resolveFlags} from '../cli/scenario.js';
@@ -20,6 +20,7 @@ export default class Sweep extends BaseCommand {
   ];
   static override flags = {
     ...capacityFlags,
+    ...parallelFlags,
     metric: Flags.string({
       description: 'What to sweep.',
       options: ['flops', 'bytes', 'memory', 'latency'],

@@ -327,7 +327,9 @@ export function applyVariantOverrides(
   overrides: readonly VariantOverride[],
 ): {model: ModelPreset; notes: string[]} {
   const distinct = planCostGroups(model);
-  const mixed = distinct.length > 1;
+  // A note is due where layers differ in what a variant replaces or keeps (their kind or attention),
+  // not where they differ only in their feed-forward (DeepSeek's dense first layers).
+  const mixed = new Set(distinct.map(g => `${g.kind}\u0000${g.spec ?? ''}`)).size > 1;
   const entries = entriesOf(model).map(e => ({...e}));
   const notes: string[] = [];
   for (const o of overrides) {

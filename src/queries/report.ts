@@ -5,6 +5,7 @@
  */
 
 import {InvalidInputError} from '../errors.js';
+import {evaluate} from '../model/engine.js';
 import type {MemoryBreakdown} from '../model/memory.js';
 import {SOLVER_LIMIT} from '../model/solvers.js';
 import {atSeq} from '../model/workload.js';
@@ -70,6 +71,8 @@ export interface ReportQuery {
   facts: VariantFacts[];
   curve: MemoryCurve;
   referenceSeq: number;
+  /** The model's parameters with its own layers (the headline), however it is split across GPUs. */
+  params: number;
   warnings: Warning[];
 }
 
@@ -131,6 +134,7 @@ export function runReport(ctx: ResolvedScenario): ReportQuery {
     facts,
     curve: memoryCurve(ctx, largest),
     referenceSeq,
+    params: evaluate(ctx.model, atSeq(ctx.workload.base, referenceSeq), undefined).params,
     warnings: uniqueWarnings([
       ...ctx.warnings,
       ...contextWarnings(ctx, [referenceSeq]),

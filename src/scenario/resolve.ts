@@ -24,6 +24,7 @@ import {
   type ShapeOverrides,
 } from '../inputs.js';
 import {getArchitecture} from '../model/architectures/index.js';
+import {runsOnMla} from '../model/architectures/mla.js';
 import {applyVariantOverrides, hasSelector, parseVariantOverride} from '../model/plan.js';
 import type {ResolvedVariant} from '../model/types.js';
 import {resolveVariant} from '../model/variants/index.js';
@@ -276,6 +277,7 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
   // layer. Either way a mixed plan gets a note saying which layers changed.
   let variants: (ResolvedVariant | undefined)[];
   let planNotes: string[] = [];
+  const defaultNotes: string[] = [];
   if (model && hasSelector(specs)) {
     const base = model;
     const applied = attempt('variant', () => applyVariantOverrides(base, specs.map(parseVariantOverride)));
@@ -289,6 +291,17 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
       plain.length > 0
         ? plain.map(spec => attempt('variant', () => resolveVariant(spec, 'variant')) as ResolvedVariant)
         : [undefined];
+    // A command's default variants (the report's) that the model cannot run are left out, saying
+    // so: MLA keeps one latent per position, which low-rank and kernel variants have no use for.
+    if (specs.length === 0 && model?.mla) {
+      const skipped = variants.filter(v => v !== undefined && !runsOnMla(v));
+      if (skipped.length > 0 && skipped.length < variants.length) {
+        variants = variants.filter(v => v === undefined || runsOnMla(v));
+        defaultNotes.push(
+          `${model.id}'s attention is multi-head latent (MLA): the default variant${skipped.length === 1 ? '' : 's'} ${skipped.map(v => v?.label).join(', ')} cannot run on it and ${skipped.length === 1 ? 'is' : 'are'} left out (docs/mla.md)`,
+        );
+      }
+    }
     const base = model;
     if (base && getArchitecture(base.architecture).takesVariant && problems.length === 0)
       planNotes = plain.flatMap(spec => applyVariantOverrides(base, [{spec}]).notes);
@@ -401,6 +414,7 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
     ...importNotes.map(message => warning('model-import', message)),
     ...hardware.flatMap(h => h.warnings),
     ...planNotes.map(note => warning('variant-scope', origin.kind === 'flags' ? note : fieldMessage(note))),
+    ...defaultNotes.map(note => warning('variant-ignored', note)),
   ];
   const arch = getArchitecture(model.architecture);
   if (specs.length > 0 && !arch.takesVariant) {

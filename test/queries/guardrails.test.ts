@@ -209,3 +209,31 @@ test('the report still shows the wall past the context: cells marked *, binding 
   t.is(json.json.results[0].binding, 'context');
   t.true(json.json.results[0].maxSeqMemory > 30_000);
 });
+
+test('report on an MLA model leaves out the default variants it cannot run, saying so; no scope note where only the FFN differs', async t => {
+  const q = await reportQ({model: 'deepseek-v3', hardware: ['h200']});
+  t.deepEqual(
+    q.facts.map(f => f.label),
+    ['standard', 'flash', 'window w=512'],
+  );
+  const ignored = q.warnings.filter(w => w.code === 'variant-ignored');
+  t.is(ignored.length, 1);
+  t.regex(ignored[0]!.message, /linformer k=256, performer r=256 cannot run on it/);
+  // DeepSeek's dense first layers and MoE layers share one attention: nothing to say about scope.
+  t.false(q.warnings.some(w => w.code === 'variant-scope'));
+  // An explicit --variant the model cannot run is still an error naming it.
+  await t.throwsAsync(reportQ({model: 'deepseek-v3', hardware: ['h200'], variant: ['linformer']}), {
+    message: /cannot run on MLA layers/,
+  });
+});
+
+test("report of a model split across GPUs: per-GPU rows, the model's own parameter count in the headline", async t => {
+  const one = await reportQ({model: 'llama-3.1-70b', mode: 'decode', hardware: ['h100-sxm']});
+  const tp8 = await reportQ({model: 'llama-3.1-70b', mode: 'decode', hardware: ['h100-sxm'], tp: '8'});
+  t.is(tp8.params, one.params);
+  t.true(one.params > 70e9 && one.params < 71e9);
+  const flash = (q: typeof one) => q.rows.find(r => r.variant === 'flash')!;
+  t.is(flash(one).maxSeq, null);
+  t.is(flash(tp8).maxSeq, 131_072);
+  t.true(flash(tp8).memory.weightsBytes < flash(one).memory.weightsBytes / 7);
+});

@@ -14,6 +14,7 @@ import {
   secondsCell,
   type TableFormat,
 } from '../render.js';
+import {placementLine} from './capacity.js';
 
 /** The longest sequence, short; in CSV the number, empty when none fits or there is no bound. */
 function shortTokens(r: ReportRow): Cell {
@@ -47,7 +48,7 @@ export function renderReport(
   const last = hw[hw.length - 1];
   const byKey = new Map(q.rows.map(r => [`${r.variantLabel}\u0000${r.hardware}`, r]));
   const out: string[] = [];
-  const params = q.rows.length > 0 ? q.rows[0].memory.weightsBytes / w.weightBytes : 0;
+  const params = q.params;
   const shape = [
     params > 0 ? `${formatCount(params)} params` : '',
     `${m.layers} layers`,
@@ -66,6 +67,7 @@ export function renderReport(
         ),
         ctx,
       ),
+      ...(q.ctx.parallel.split ? [prose(placementLine(q.ctx.parallel), ctx)] : []),
       '',
     );
     out.push(paint('Longest sequence that fits (tokens)', 'bold', ctx));

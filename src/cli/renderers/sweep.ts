@@ -23,6 +23,7 @@ import {
   type TableFormat,
   tokensCell,
 } from '../render.js';
+import {placementLine} from './capacity.js';
 import {modelHeadline} from './cost.js';
 
 /** Rows shown in the terminal table; csv and markdown carry every point. */
@@ -64,7 +65,12 @@ export function renderSweep(
   const all = opts.format !== 'table';
   const idx = all ? q.xs.map((_, i) => i) : sampleIndices(q.xs.length, TABLE_ROWS);
   const out: string[] = [];
-  if (opts.format === 'table') out.push(modelHeadline({model: q.ctx.model, inputs: q.inputs}, ctx), '');
+  if (opts.format === 'table')
+    out.push(
+      modelHeadline({model: q.ctx.model, inputs: q.inputs}, ctx),
+      ...(q.ctx.parallel.split ? [prose(placementLine(q.ctx.parallel), ctx)] : []),
+      '',
+    );
   out.push(
     formatTable(
       {

@@ -36,6 +36,11 @@ export interface MlaDims {
  */
 const MLA_FAMILIES: ReadonlySet<Family> = new Set(['dense', 'sparse']);
 
+/** Whether `variant` can replace the attention of MLA layers (a dense or sparse variant). */
+export function runsOnMla(variant: ResolvedVariant): boolean {
+  return MLA_FAMILIES.has(variant.def.family);
+}
+
 function refuseVariant(variant: ResolvedVariant): never {
   const valid = listVariants()
     .filter(v => MLA_FAMILIES.has(v.family))
@@ -80,7 +85,7 @@ export function mlaBlock(
   w: Workload,
   variant: ResolvedVariant,
 ): AttentionBlock {
-  if (!MLA_FAMILIES.has(variant.def.family)) refuseVariant(variant);
+  if (!runsOnMla(variant)) refuseVariant(variant);
   const {dModel: d, heads: h, mla} = dims;
   const {qLoraRank: rq, kvLoraRank: rkv, qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: dv} = mla;
   const rows = w.batch * shape.queries;
