@@ -39,7 +39,6 @@ export abstract class Command {
   static hidden?: boolean;
 
   id: string | undefined;
-  parsed = false;
 
   constructor(
     public argv: string[],
@@ -101,7 +100,6 @@ export abstract class Command {
       flags: options.enableJsonFlag ? {json, ...flags} : flags,
       // oclif's parser hands its context to flags' parse functions; attncap's read none of it.
     } as unknown as Interfaces.Input<Interfaces.FlagInput, Interfaces.FlagInput, Interfaces.ArgInput>);
-    this.parsed = true;
     return results;
   }
 }
