@@ -195,47 +195,61 @@ export function secondsOf(e: Evaluation, w: Workload, hw: ResolvedHardware): num
   return seconds;
 }
 
-/** Roofline latency of an evaluation, per component (components of the same name merged). */
-export function latencyOf(e: Evaluation, w: Workload, hw: ResolvedHardware): PointLatency {
-  const rows = new Map<
-    string,
-    ComponentLatency & {bound: Bound; flops: number; bytes: number; boundSeconds: number}
-  >();
-  const byBound = new Map<Bound, number>();
-  let seconds = 0;
-  let idealSeconds = 0;
-  for (const c of e.components as ScopedComponent[]) {
-    const t = componentSeconds(c, hw.rates, w.accounting.flopsPerMac);
-    const ideal = componentSeconds(c, hw.ideal, w.accounting.flopsPerMac);
-    seconds += t.seconds;
-    idealSeconds += ideal.seconds;
-    byBound.set(t.bound, (byBound.get(t.bound) ?? 0) + t.seconds);
-    let row = rows.get(c.name);
-    if (!row) {
-      row = {
-        name: c.name,
-        kernel: c.kernel,
-        seconds: 0,
-        idealSeconds: 0,
-        bound: t.bound,
-        intensity: 0,
-        flops: 0,
-        bytes: 0,
-        boundSeconds: 0,
-      };
-      rows.set(c.name, row);
-    }
-    row.seconds += t.seconds;
-    row.idealSeconds += ideal.seconds;
-    row.flops += c.matmulFlops + c.vectorFlops;
-    row.bytes += c.hbmBytes;
-    // The merged row's bound is that of its largest contribution.
-    if (t.seconds > row.boundSeconds) {
-      row.bound = t.bound;
-      row.boundSeconds = t.seconds;
-    }
+/** A latency row being merged: the work behind it (for its intensity) and its largest contribution. */
+export type MergedRow = ComponentLatency & {flops: number; bytes: number; boundSeconds: number};
+
+/**
+ * Adds one component's time to the row of its name (components of the same name merged): the
+ * seconds add up, and the merged row's bound is that of its largest contribution.
+ */
+export function mergeRow(
+  rows: Map<string, MergedRow>,
+  c: {name: string; kernel: string},
+  t: {seconds: number; bound: LatencyBound},
+  work: {flops: number; bytes: number},
+): MergedRow {
+  let row = rows.get(c.name);
+  if (!row) {
+    row = {
+      name: c.name,
+      kernel: c.kernel,
+      seconds: 0,
+      idealSeconds: 0,
+      bound: t.bound,
+      intensity: 0,
+      flops: 0,
+      bytes: 0,
+      boundSeconds: 0,
+    };
+    rows.set(c.name, row);
   }
-  let bound: Bound = 'compute';
+  row.seconds += t.seconds;
+  row.flops += work.flops;
+  row.bytes += work.bytes;
+  if (t.seconds > row.boundSeconds) {
+    row.bound = t.bound;
+    row.boundSeconds = t.seconds;
+  }
+  return row;
+}
+
+/** The merged rows as latency components, their times scaled by `scale`. */
+export function mergedComponents(rows: Map<string, MergedRow>, scale = 1): ComponentLatency[] {
+  return [...rows.values()].map(r => ({
+    name: r.name,
+    kernel: r.kernel,
+    seconds: r.seconds * scale,
+    idealSeconds: r.idealSeconds * scale,
+    bound: r.bound,
+    intensity: r.bytes > 0 ? r.flops / r.bytes : 0,
+  }));
+}
+
+/** What bounds a whole run: the bound with the most seconds over its parts. */
+export function largestBound(components: readonly {bound: LatencyBound; seconds: number}[]): LatencyBound {
+  const byBound = new Map<LatencyBound, number>();
+  for (const c of components) byBound.set(c.bound, (byBound.get(c.bound) ?? 0) + c.seconds);
+  let bound: LatencyBound = 'compute';
   let top = -1;
   for (const [b, s] of byBound) {
     if (s > top) {
@@ -243,15 +257,31 @@ export function latencyOf(e: Evaluation, w: Workload, hw: ResolvedHardware): Poi
       top = s;
     }
   }
-  const components = [...rows.values()].map(r => ({
-    name: r.name,
-    kernel: r.kernel,
-    seconds: r.seconds,
-    idealSeconds: r.idealSeconds,
-    bound: r.bound,
-    intensity: r.bytes > 0 ? r.flops / r.bytes : 0,
-  }));
-  return {seconds, idealSeconds, tokensPerSec: tokensPerSecond(w, seconds), bound, components};
+  return bound;
+}
+
+/** Roofline latency of an evaluation, per component (components of the same name merged). */
+export function latencyOf(e: Evaluation, w: Workload, hw: ResolvedHardware): PointLatency {
+  const rows = new Map<string, MergedRow>();
+  const parts: {bound: LatencyBound; seconds: number}[] = [];
+  let seconds = 0;
+  let idealSeconds = 0;
+  for (const c of e.components as ScopedComponent[]) {
+    const t = componentSeconds(c, hw.rates, w.accounting.flopsPerMac);
+    const ideal = componentSeconds(c, hw.ideal, w.accounting.flopsPerMac);
+    seconds += t.seconds;
+    idealSeconds += ideal.seconds;
+    parts.push(t);
+    const row = mergeRow(rows, c, t, {flops: c.matmulFlops + c.vectorFlops, bytes: c.hbmBytes});
+    row.idealSeconds += ideal.seconds;
+  }
+  return {
+    seconds,
+    idealSeconds,
+    tokensPerSec: tokensPerSecond(w, seconds),
+    bound: largestBound(parts),
+    components: mergedComponents(rows),
+  };
 }
 
 /**

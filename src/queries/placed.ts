@@ -21,10 +21,13 @@ import type {Placement} from '../scenario/parallel.js';
 import type {ModelPreset} from '../schema/presets.js';
 import type {DeviceRates} from '../schema/profile.js';
 import {
-  type ComponentLatency,
   dominantTerm,
   keepsCache,
   type LatencyBound,
+  largestBound,
+  type MergedRow,
+  mergedComponents,
+  mergeRow,
   type PointLatency,
   tokensPerSecond,
 } from './capacity.js';
@@ -139,46 +142,20 @@ export function placedLatency(
   const phase = phaseOf(w);
   const decode = phase === 'decode';
   const kvHeads = setupOf(model, w, variant, hw, placement, hw.rates).kvHeads;
-  const rows = new Map<string, ComponentLatency & {flops: number; bytes: number; boundSeconds: number}>();
+  const rows = new Map<string, MergedRow>();
   const step = stepTime(setupOf(model, w, variant, hw, placement, hw.rates), phase, w.seq, batch, (c, t) => {
     const share = componentShare(c, kvHeads, p, decode);
-    let row = rows.get(c.name);
-    if (!row) {
-      row = {
-        name: c.name,
-        kernel: c.kernel,
-        seconds: 0,
-        idealSeconds: 0,
-        bound: t.bound,
-        intensity: 0,
-        flops: 0,
-        bytes: 0,
-        boundSeconds: 0,
-      };
-      rows.set(c.name, row);
-    }
-    row.seconds += t.seconds;
-    row.flops += (c.matmulFlops + c.vectorFlops) * share.flops;
-    row.bytes += c.hbmBytes * share.bytes;
-    if (t.seconds > row.boundSeconds) {
-      row.bound = t.bound;
-      row.boundSeconds = t.seconds;
-    }
+    mergeRow(rows, c, t, {
+      flops: (c.matmulFlops + c.vectorFlops) * share.flops,
+      bytes: c.hbmBytes * share.bytes,
+    });
   });
   const ideal = stepTime(setupOf(model, w, variant, hw, placement, hw.ideal), phase, w.seq, batch, (c, t) => {
     const row = rows.get(c.name);
     if (row) row.idealSeconds += t.seconds;
   });
   // Kernel rows are one micro-batch's; the step runs m of them over pp stages.
-  const scale = microBatchesOf(p, batch) / p.pp;
-  const components: ComponentLatency[] = [...rows.values()].map(r => ({
-    name: r.name,
-    kernel: r.kernel,
-    seconds: r.seconds * scale,
-    idealSeconds: r.idealSeconds * scale,
-    bound: r.bound,
-    intensity: r.bytes > 0 ? r.flops / r.bytes : 0,
-  }));
+  const components = mergedComponents(rows, microBatchesOf(p, batch) / p.pp);
   for (const t of STEP_ROWS) {
     const seconds = step[t.key] as number;
     if (seconds > 0) {
@@ -192,16 +169,7 @@ export function placedLatency(
       });
     }
   }
-  const byBound = new Map<LatencyBound, number>();
-  for (const c of components) byBound.set(c.bound, (byBound.get(c.bound) ?? 0) + c.seconds);
-  let bound: LatencyBound = 'compute';
-  let top = -1;
-  for (const [b, s] of byBound) {
-    if (s > top) {
-      bound = b;
-      top = s;
-    }
-  }
+  const bound = largestBound(components);
   return {
     seconds: step.seconds,
     idealSeconds: ideal.seconds,

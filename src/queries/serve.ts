@@ -14,7 +14,6 @@ import type {Parallelism} from '../model/parallel.js';
 import {groupLink, kvHeadShare, modelGpuMemory, ringOverlapTokens, stageShare} from '../model/parallel.js';
 import {maxInt} from '../model/solvers.js';
 import {
-  ENGINE_PROFILES,
   type EngineProfile,
   type StepBreakdown,
   type StepSetup,
