@@ -13,13 +13,7 @@ import {reserveBytes} from '../model/memory.js';
 import type {Parallelism} from '../model/parallel.js';
 import {groupLink, kvHeadShare, modelGpuMemory, ringOverlapTokens, stageShare} from '../model/parallel.js';
 import {maxInt} from '../model/solvers.js';
-import {
-  type EngineProfile,
-  type StepBreakdown,
-  type StepSetup,
-  stepSetup,
-  stepTime,
-} from '../model/step.js';
+import {type EngineProfile, type StepBreakdown, type StepSetup, stepSetup, stepTime} from '../model/step.js';
 import {resolveVariant} from '../model/variants/index.js';
 import {atSeq} from '../model/workload.js';
 import type {ResolvedScenario} from '../scenario/resolve.js';
