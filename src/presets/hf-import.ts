@@ -283,16 +283,24 @@ function warnIfSet(
 }
 
 const llama: Family = {
-  modelTypes: ['llama', 'mistral'],
-  architectures: ['LlamaForCausalLM', 'MistralForCausalLM'],
+  modelTypes: ['llama', 'mistral', 'ministral', 'ministral3'],
+  architectures: ['LlamaForCausalLM', 'MistralForCausalLM', 'MinistralForCausalLM', 'Ministral3ForCausalLM'],
   map(r, warn) {
-    const fields = {...decoderFields(r, {tied: false, act: 'silu'}), ...llamaBiases(r, warn)};
-    // MistralConfig's sliding_window defaults to 4096 (configuration_mistral.py); Llama has none.
-    const window =
-      r.family === 'mistral' && !('sliding_window' in r.data)
-        ? {kinds: new Array(fields.layers).fill('sliding'), window: 4096}
-        : everyLayerWindow(r, fields.layers);
-    return {fields, layers: window};
+    // Ministral3Config: head_dim defaults to 128 (Mistral/Ministral: hidden_size / heads, unless stated).
+    const headDim = r.family === 'ministral3' ? 128 : undefined;
+    const fields = {...decoderFields(r, {headDim, tied: false, act: 'silu'}), ...llamaBiases(r, warn)};
+    // MistralConfig and MinistralConfig default sliding_window to 4096 when the key is absent
+    // (configuration_mistral.py, configuration_ministral.py); Llama and Ministral3 have none.
+    // MinistralConfig's layer_types (sliding/full per layer) win when listed.
+    const defaultWindow =
+      (r.family === 'mistral' || r.family === 'ministral') && !('sliding_window' in r.data);
+    const window = defaultWindow ? 4096 : r.optInt('sliding_window');
+    const listed = r.family === 'ministral' ? layerTypes(r, fields.layers) : undefined;
+    const layers =
+      window === undefined
+        ? undefined
+        : {kinds: listed ?? new Array<LayerKind>(fields.layers).fill('sliding'), window};
+    return {fields, layers};
   },
 };
 
@@ -521,12 +529,7 @@ const deepseek: Family = {
         'moe_layer_freq',
         'puts dense layers between MoE layers; attncap counts every layer after the first dense ones as MoE',
       );
-    const mtp = r.optInt('num_nextn_predict_layers');
-    if (mtp !== undefined)
-      warn(
-        'num_nextn_predict_layers',
-        `the multi-token-prediction module (${mtp} extra layer${mtp === 1 ? '' : 's'}) is not counted, as in the published totals`,
-      );
+    warnMtp(r, warn);
     warnIfSet(r, warn, 'attention_bias', 'puts biases on the MLA projections; attncap does not count them');
     return {
       fields: {
@@ -550,6 +553,42 @@ const deepseek: Family = {
         moe,
       },
     };
+  },
+};
+
+/** The multi-token-prediction layers a checkpoint carries beyond num_hidden_layers (DeepSeek-V3, GLM-4.5). */
+function warnMtp(r: Reader, warn: (key: string, message: string) => void): void {
+  const mtp = r.optInt('num_nextn_predict_layers');
+  if (mtp !== undefined)
+    warn(
+      'num_nextn_predict_layers',
+      `the multi-token-prediction module (${mtp} extra layer${mtp === 1 ? '' : 's'}) is not counted, as in the published totals`,
+    );
+}
+
+const glm4Moe: Family = {
+  modelTypes: ['glm4_moe'],
+  architectures: ['Glm4MoeForCausalLM'],
+  map(r, warn) {
+    // modeling_glm4_moe.py: q/k/v with bias=attention_bias, o_proj without; the first
+    // first_k_dense_replace layers a dense MLP of intermediate_size, the others n_routed_experts of
+    // moe_intermediate_size plus shared experts of moe_intermediate_size × n_shared_experts; the
+    // router scores with a sigmoid and adds e_score_correction_bias (DeepSeek-V3's noaux_tc).
+    // partial_rotary_factor (RoPE on part of each head) and use_qk_norm (head_dim weights) leave
+    // the cost as it is.
+    const base = decoderFields(r, {tied: false, act: 'silu'});
+    const moe = {
+      experts: r.int('n_routed_experts', 'routed experts'),
+      active: r.int('num_experts_per_tok', 'experts per token'),
+      shared: r.optInt('n_shared_experts') ?? 1,
+      expertDim: r.int('moe_intermediate_size', 'the width of one expert'),
+      denseLayers: r.optInt('first_k_dense_replace') ?? 1,
+      router: 'sigmoid' as const,
+      routerBias: true,
+    };
+    warnMtp(r, warn);
+    const bias = r.bool('attention_bias', false) ? {attentionBias: 'qkv' as const} : {};
+    return {fields: {...base, ...bias, moe}};
   },
 };
 
@@ -722,13 +761,25 @@ const FAMILIES: readonly Family[] = [
   phi3,
   gemma,
   deepseek,
+  glm4Moe,
   gptOss,
   gpt2,
   bert,
 ];
 
+/**
+ * Multimodal wrappers whose language model sits under `text_config` and is of the family its
+ * `model_type` names, with the wrapper's default when the key is absent (configuration_mistral3.py:
+ * text_config defaults to a MistralConfig; Mistral Small 3.x states "mistral", Ministral 3
+ * "ministral3").
+ */
+const WRAPPERS: Readonly<Record<string, string>> = {mistral3: 'mistral'};
+
 /** Every model_type the import reads, sorted (for errors and docs/import.md). */
-export const HF_MODEL_TYPES: readonly string[] = FAMILIES.flatMap(f => f.modelTypes).sort();
+export const HF_MODEL_TYPES: readonly string[] = [
+  ...FAMILIES.flatMap(f => f.modelTypes),
+  ...Object.keys(WRAPPERS),
+].sort();
 
 // ---- the import ---------------------------------------------------------------------------------
 
@@ -855,6 +906,15 @@ function familyOf(top: Json, label: string): {family: Family; modelType: string}
   const modelType = typeof top.model_type === 'string' ? top.model_type : undefined;
   const supported = `supported: ${HF_MODEL_TYPES.join(', ')}`;
   if (modelType !== undefined) {
+    if (WRAPPERS[modelType] !== undefined) {
+      const inner = textType(top, modelType);
+      const family = FAMILIES.find(f => f.modelTypes.includes(inner));
+      if (family !== undefined) return {family, modelType};
+      throw new InvalidInputError(
+        `${label}: text_config.model_type: ${shortValue(inner)} is not a model type attncap imports; ${supported}`,
+        {path: ['text_config', 'model_type'], hint: IMPORT_HINT},
+      );
+    }
     const family = FAMILIES.find(f => f.modelTypes.includes(modelType));
     if (family !== undefined) return {family, modelType};
     throw new InvalidInputError(
@@ -920,8 +980,12 @@ export function importHfConfig(data: Json, options: HfImportOptions): HfImport {
   return {preset, warnings};
 }
 
-/** The model_type that decides family details (Gemma 3's text part is gemma3_text). */
+/**
+ * The model_type that decides family details (Gemma 3's text part is gemma3_text; a Mistral 3
+ * wrapper's is its text_config's, by default mistral).
+ */
 function textType(data: Json, modelType: string): string {
   const text = data.text_config as Json | undefined;
-  return text !== undefined && typeof text?.model_type === 'string' ? text.model_type : modelType;
+  if (text !== undefined && typeof text?.model_type === 'string') return text.model_type;
+  return WRAPPERS[modelType] ?? modelType;
 }

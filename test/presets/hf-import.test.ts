@@ -89,6 +89,18 @@ const MOE: {
     excludes: 'embeddings',
     kvPerToken: 24_576,
   },
+  // GLM-4.5 model card (huggingface.co/zai-org/GLM-4.5-Air): 106B total, 12B active. attncap:
+  // 106.85B without the MTP layer (the checkpoint's 47th layer, ~110B with it); the active figure
+  // matches without the embeddings (12.18B; 13.42B with them), "12B" rounding 11.5–12.5B.
+  // The cache: 46 layers × 2 × 8 kv heads × 128 × 2 B.
+  {
+    file: 'glm-4.5-air.json',
+    total: 106e9,
+    active: 12e9,
+    activeTolerance: 0.042,
+    excludes: 'embeddings',
+    kvPerToken: 188_416,
+  },
   // Meta: 109B total with the vision encoder (attncap models the 107.8B text decoder), 17B active;
   // below a chunk every layer grows: 48 × 2 × 8 × 128 × 2 B.
   {
@@ -370,6 +382,7 @@ const PRESET_CONFIGS: [string, string][] = [
   ['llama-4-scout', 'llama-4-scout.json'],
   ['nemotron-h-8b', 'nemotron-h-8b.json'],
   ['deepseek-v3', 'deepseek-v3.json'],
+  ['glm-4.5-air', 'glm-4.5-air.json'],
   ['qwen3-8b', 'qwen3-8b.json'],
   ['qwen3-30b-a3b', 'qwen3-30b-a3b.json'],
   ['qwen3-235b-a22b', 'qwen3-235b-a22b.json'],
@@ -469,4 +482,90 @@ test('a Nemotron-H pattern with a block attncap cannot pair is refused naming th
     error.message,
     'c.json: hybrid_override_pattern: expected one of M (Mamba-2), * (attention) and - (an MLP after a mixer) per block, num_hidden_layers (52) in all',
   );
+});
+
+test('GLM-4.5-Air: 1 dense layer then 45 MoE layers of 128 experts + 1 shared, sigmoid router with bias, q/k/v biases', t => {
+  const {preset, warnings} = importModelFile(config('glm-4.5-air.json'));
+  t.deepEqual(preset.moe, {
+    experts: 128,
+    active: 8,
+    shared: 1,
+    expertDim: 1408,
+    denseLayers: 1,
+    router: 'sigmoid',
+    routerBias: true,
+  });
+  // modeling_glm4_moe.py: q/k/v with bias=attention_bias, o_proj bias=False; head_dim 128 (not 4096 / 96).
+  t.like(preset, {
+    heads: 96,
+    kvHeads: 8,
+    headDim: 128,
+    dFf: 10944,
+    attentionBias: 'qkv',
+    variant: 'standard',
+  });
+  t.deepEqual(warnings, [
+    `${config('glm-4.5-air.json')}: num_nextn_predict_layers: the multi-token-prediction module (1 extra layer) is not counted, as in the published totals`,
+  ]);
+  const noBias = importHfConfig(
+    {...json(config('glm-4.5-air.json')), attention_bias: false},
+    {label: 'c.json'},
+  );
+  t.is(noBias.preset.attentionBias, undefined);
+});
+
+test('Mistral Small 3.2 (mistral3): the text_config decoder with head_dim 128, not 5120 / 32; 23.57B text', t => {
+  const {preset, warnings} = importModelFile(config('mistral-small-3.2-24b.json'));
+  t.like(preset, {
+    dModel: 5120,
+    heads: 32,
+    kvHeads: 8,
+    headDim: 128,
+    layers: 40,
+    dFf: 32768,
+    variant: 'standard',
+  });
+  // "24B" (model card) includes the Pixtral vision tower and projector, ~0.44B: 24 layers of
+  // 4·1024² + 3·1024·4096 weights and a 5120-wide projector. The text decoder alone is 23.57B.
+  t.true(within(params(preset), 24e9 - 0.44e9), `${params(preset)}`);
+  t.true(within(params(preset), 24e9, 0.025));
+  t.is(kvBytes(preset, 1000), 1000 * 40 * 2 * 8 * 128 * 2);
+  t.deepEqual(warnings, [
+    `${config('mistral-small-3.2-24b.json')}: vision_config: the vision tower is not counted; attncap models the text decoder`,
+  ]);
+});
+
+test('mistral3 wrappers: the text family from text_config.model_type (mistral by default, ministral3), else an error naming it', t => {
+  const wrapper = json(config('mistral-small-3.2-24b.json'));
+  const text = wrapper.text_config as Record<string, unknown>;
+  const {head_dim: _h, sliding_window: _w, model_type: _m, ...bare} = text;
+  // Ministral3Config: head_dim defaults to 128 and sliding_window to None.
+  const ministral3 = importHfConfig(
+    {...wrapper, text_config: {...bare, model_type: 'ministral3'}},
+    {label: 'c.json'},
+  );
+  t.like(ministral3.preset, {headDim: 128, variant: 'standard'});
+  // Mistral3Config's text_config defaults to a MistralConfig: head_dim hidden / heads, a 4,096 window.
+  const mistral = importHfConfig({...wrapper, text_config: bare}, {label: 'c.json'});
+  t.like(mistral.preset, {headDim: 160, variant: 'window:w=4096'});
+  const error = t.throws(() =>
+    importHfConfig({...wrapper, text_config: {...text, model_type: 'mistral4'}}, {label: 'c.json'}),
+  );
+  t.is(
+    error.message,
+    `c.json: text_config.model_type: "mistral4" is not a model type attncap imports; supported: ${HF_MODEL_TYPES.join(', ')}`,
+  );
+  t.true(HF_MODEL_TYPES.includes('mistral3'));
+});
+
+test('ministral: layer_types give the sliding and full layers; the window defaults to 4,096', t => {
+  const llama = json(config('llama-3.1-8b.json'));
+  const types = Array.from({length: 32}, (_, i) => (i % 4 === 3 ? 'full_attention' : 'sliding_attention'));
+  const {preset} = importHfConfig({...llama, model_type: 'ministral', layer_types: types}, {label: 'c.json'});
+  t.deepEqual(preset.pattern, [
+    {repeat: 3, name: 'local', variant: 'window:w=4096'},
+    {repeat: 1, name: 'global'},
+  ]);
+  const all = importHfConfig({...llama, model_type: 'ministral', sliding_window: 32768}, {label: 'c.json'});
+  t.is(all.preset.variant, 'window:w=32768');
 });
