@@ -304,6 +304,60 @@ const llama: Family = {
   },
 };
 
+const olmo: Family = {
+  modelTypes: ['olmo2', 'olmo3'],
+  architectures: ['Olmo2ForCausalLM', 'Olmo3ForCausalLM'],
+  map(r, warn) {
+    // modeling_olmo2.py: Llama's projections (attention_bias on q/k/v/o), the two norms after the
+    // attention and the MLP instead of before (as many weights), q/k norms over the whole
+    // projection (hidden_size and kv-heads × head_dim weights: under 0.01 %).
+    const fields = {...decoderFields(r, {tied: false, act: 'silu'}), ...llamaBiases(r, warn)};
+    if (r.family !== 'olmo3') return {fields};
+    // configuration_olmo3.py: sliding_window defaults to 4096; layer_types default to every fourth
+    // layer full ((i + 1) % 4 == 0), the others sliding.
+    const window = 'sliding_window' in r.data ? r.optInt('sliding_window') : 4096;
+    if (window === undefined) return {fields};
+    const kinds =
+      layerTypes(r, fields.layers) ??
+      Array.from({length: fields.layers}, (_, i): LayerKind => ((i + 1) % 4 === 0 ? 'full' : 'sliding'));
+    return {fields, layers: {kinds, window}};
+  },
+};
+
+const smollm3: Family = {
+  modelTypes: ['smollm3'],
+  architectures: ['SmolLM3ForCausalLM'],
+  map(r, warn) {
+    // configuration_smollm3.py: a Llama decoder with tied embeddings by default. no_rope_layers
+    // (default: 0, no rotary embedding, every no_rope_layer_interval-th layer, 4) changes no cost;
+    // with use_sliding_window and a sliding_window the NoPE layers slide, unless layer_types says.
+    const fields = {...decoderFields(r, {tied: true, act: 'silu'}), ...llamaBiases(r, warn)};
+    const window = r.optInt('sliding_window');
+    if (window === undefined) return {fields};
+    const listed = r.raw('no_rope_layers');
+    const interval = r.optInt('no_rope_layer_interval') ?? 4;
+    const rope = Array.from({length: fields.layers}, (_, i) =>
+      Array.isArray(listed) && listed.length === fields.layers ? listed[i] !== 0 : (i + 1) % interval !== 0,
+    );
+    const derived = rope.map(
+      (withRope): LayerKind => (r.bool('use_sliding_window', false) && !withRope ? 'sliding' : 'full'),
+    );
+    return {fields, layers: {kinds: layerTypes(r, fields.layers) ?? derived, window}};
+  },
+};
+
+const granite: Family = {
+  modelTypes: ['granite'],
+  architectures: ['GraniteForCausalLM'],
+  map(r, warn) {
+    // configuration_granite.py: LlamaConfig plus embedding_multiplier, attention_multiplier,
+    // residual_multiplier and logits_scaling — scalars applied to activations, no weights and one
+    // multiply per element (not counted).
+    const fields = {...decoderFields(r, {tied: false, act: 'silu'}), ...llamaBiases(r, warn)};
+    return {fields};
+  },
+};
+
 const qwen2: Family = {
   modelTypes: ['qwen2'],
   architectures: ['Qwen2ForCausalLM'],
@@ -754,6 +808,9 @@ const FAMILIES: readonly Family[] = [
   llama4,
   nemotronH,
   llama,
+  olmo,
+  smollm3,
+  granite,
   mixtral,
   qwen2,
   qwen3,

@@ -191,3 +191,26 @@ test('cost and max-seq --model-file for the 2025 families: GLM-4.5-Air counted b
     ['model-import', 'context-capped'],
   );
 });
+
+test('max-seq --model-file for OLMo 2, SmolLM3 and Granite 3.3: the cache at the answer is the answer × the hand-computed bytes per token', t => {
+  for (const [file, perToken] of [
+    ['olmo-2-1124-7b.json', 32 * 2 * 32 * 128 * 2],
+    ['smollm3-3b.json', 36 * 2 * 4 * 128 * 2],
+    ['granite-3.3-8b.json', 40 * 2 * 8 * 128 * 2],
+  ] as const) {
+    const run = runJson<Envelope>([
+      'max-seq',
+      '--model-file',
+      `${CONFIGS}/${file}`,
+      '--hardware',
+      'h100-sxm',
+      '--mode',
+      'decode',
+      '--ignore-context',
+    ]);
+    t.is(run.code, 0, file);
+    const row = run.json.results[0] as {maxSeq: number; memory: {kvCacheBytes: number}};
+    t.true(row.maxSeq > 100_000, file);
+    t.is(row.memory.kvCacheBytes, row.maxSeq * perToken, file);
+  }
+});

@@ -32,6 +32,11 @@ const DENSE: {file: string; params: number; published: string; kvPerToken: numbe
   {file: 'llama-3.1-8b.json', params: 8.03e9, published: 'Llama 3.1 8B: 8.03B', kvPerToken: 131_072},
   {file: 'qwen3-8b.json', params: 8.2e9, published: 'Qwen3-8B model card: 8.2B', kvPerToken: 147_456},
   {file: 'gpt2.json', params: 124_439_808, published: 'GPT-2 checkpoint: 124,439,808', kvPerToken: 36_864},
+  // The Hub's parameter counts (safetensors) of each checkpoint; the names say 7B, 3B and 8B.
+  // OLMo 2: MHA, 32 layers × 2 × 32 × 128 × 2 B; SmolLM3: 36 × 2 × 4 × 128 × 2 B; Granite: 40 × 2 × 8 × 128 × 2 B.
+  {file: 'olmo-2-1124-7b.json', params: 7.3e9, published: 'OLMo 2 7B: 7.3B', kvPerToken: 524_288},
+  {file: 'smollm3-3b.json', params: 3.08e9, published: 'SmolLM3-3B: 3.08B', kvPerToken: 73_728},
+  {file: 'granite-3.3-8b.json', params: 8.17e9, published: 'Granite 3.3 8B: 8.17B', kvPerToken: 163_840},
 ];
 
 for (const c of DENSE) {
@@ -568,4 +573,47 @@ test('ministral: layer_types give the sliding and full layers; the window defaul
   ]);
   const all = importHfConfig({...llama, model_type: 'ministral', sliding_window: 32768}, {label: 'c.json'});
   t.is(all.preset.variant, 'window:w=32768');
+});
+
+test('Granite 3.3 8B: the multipliers change nothing; the count is the checkpoint tensors, tied head', t => {
+  const {preset, warnings} = importModelFile(config('granite-3.3-8b.json'));
+  t.like(preset, {headDim: 128, tiedEmbeddings: true, variant: 'standard', dFf: 12800});
+  t.deepEqual(warnings, []);
+  // embed_tokens (49159, 4096); per layer q/o (4096, 4096), k/v (1024, 4096), gate/up/down 12800 × 4096, 2 norms; the final norm.
+  const perLayer = 2 * 4096 * 4096 + 2 * 1024 * 4096 + 3 * 12800 * 4096 + 2 * 4096;
+  t.is(params(preset), 49159 * 4096 + 40 * perLayer + 4096);
+  t.is(params(preset), 8_170_864_640);
+});
+
+test('OLMo 2 and 3: Llama projections; OLMo 3 slides 3 layers of 4 (window 4,096 by default) unless layer_types says', t => {
+  const olmo2 = json(config('olmo-2-1124-7b.json'));
+  const {preset} = importHfConfig(olmo2, {label: 'c.json'});
+  t.like(preset, {variant: 'standard', kvHeads: 32, headDim: 128});
+  const olmo3 = {...olmo2, model_type: 'olmo3', max_position_embeddings: 65536};
+  t.deepEqual(importHfConfig(olmo3, {label: 'c.json'}).preset.pattern, [
+    {repeat: 3, name: 'local', variant: 'window:w=4096'},
+    {repeat: 1, name: 'global'},
+  ]);
+  const types = Array.from({length: 32}, (_, i) => (i < 16 ? 'full_attention' : 'sliding_attention'));
+  const listed = importHfConfig({...olmo3, layer_types: types, sliding_window: 1024}, {label: 'c.json'});
+  t.deepEqual(listed.preset.schedule, [
+    {repeat: 16, name: 'global'},
+    {repeat: 16, name: 'local', variant: 'window:w=1024'},
+  ]);
+  t.is(importHfConfig({...olmo3, sliding_window: null}, {label: 'c.json'}).preset.variant, 'standard');
+});
+
+test('SmolLM3: NoPE layers cost as RoPE ones; with use_sliding_window the NoPE layers (every 4th) slide', t => {
+  const smol = json(config('smollm3-3b.json'));
+  const {preset, warnings} = importHfConfig(smol, {label: 'c.json'});
+  t.like(preset, {variant: 'standard', tiedEmbeddings: true, kvHeads: 4, headDim: 128});
+  t.deepEqual(warnings, []);
+  const sliding = importHfConfig(
+    {...smol, use_sliding_window: true, sliding_window: 4096},
+    {label: 'c.json'},
+  );
+  t.deepEqual(sliding.preset.pattern, [
+    {repeat: 3, name: 'global'},
+    {repeat: 1, name: 'local', variant: 'window:w=4096'},
+  ]);
 });
