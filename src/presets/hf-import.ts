@@ -514,6 +514,63 @@ function qwenDenseLayers(r: Reader, layers: number, warn: (key: string, message:
   return leading;
 }
 
+/** sliding_window, or the config class's default when the key is absent (null: no window). */
+function windowOr(r: Reader, fallback: number): number | undefined {
+  return 'sliding_window' in r.data ? r.optInt('sliding_window') : fallback;
+}
+
+const cohere2: Family = {
+  modelTypes: ['cohere2'],
+  architectures: ['Cohere2ForCausalLM'],
+  map(r, warn) {
+    // configuration_cohere2.py: head_dim is always hidden_size / heads (a head_dim key is
+    // overwritten); tied embeddings by default; sliding_window 4096 by default; layer_types, else
+    // every sliding_window_pattern-th layer (4) full. Cohere's one bias-free LayerNorm before the
+    // parallel attention and MLP is counted as a Llama layer's two norms (d weights; < 0.01 %);
+    // logit_scale multiplies the logits (not counted).
+    const dModel = r.int('hidden_size', 'the model width');
+    const heads = r.int('num_attention_heads', 'query heads');
+    const fields = {
+      ...decoderFields(r, {tied: true, act: 'silu'}),
+      headDim: Math.floor(dModel / heads),
+      ...llamaBiases(r, warn),
+    };
+    const window = windowOr(r, 4096);
+    if (window === undefined) return {fields};
+    const pattern = r.optInt('sliding_window_pattern') ?? 4;
+    const kinds =
+      layerTypes(r, fields.layers) ??
+      Array.from(
+        {length: fields.layers},
+        (_, i): LayerKind => ((i + 1) % pattern === 0 ? 'full' : 'sliding'),
+      );
+    return {fields, layers: {kinds, window}};
+  },
+};
+
+const exaone4: Family = {
+  modelTypes: ['exaone4'],
+  architectures: ['Exaone4ForCausalLM'],
+  map(r) {
+    // configuration_exaone4.py: sliding_window 4096 by default; layer_types, else every
+    // sliding_window_pattern-th layer (4) full. Hub configs write the pattern as a string ("LLLG":
+    // L local, G global), cycled here over the layers when layer_types is absent. Projections
+    // without biases; the QK-reorder norms (post-norms and q/k norms of head_dim) do not change cost.
+    const fields = decoderFields(r, {tied: false, act: 'silu'});
+    const window = windowOr(r, 4096);
+    if (window === undefined) return {fields};
+    const pattern = r.raw('sliding_window_pattern') ?? 4;
+    const byPattern = (i: number): LayerKind => {
+      if (typeof pattern === 'string' && /^[LG]+$/.test(pattern))
+        return pattern[i % pattern.length] === 'G' ? 'full' : 'sliding';
+      const every = typeof pattern === 'number' && Number.isInteger(pattern) && pattern > 0 ? pattern : 4;
+      return (i + 1) % every === 0 ? 'full' : 'sliding';
+    };
+    const kinds = layerTypes(r, fields.layers) ?? Array.from({length: fields.layers}, (_, i) => byPattern(i));
+    return {fields, layers: {kinds, window}};
+  },
+};
+
 const mixtral: Family = {
   modelTypes: ['mixtral'],
   architectures: ['MixtralForCausalLM'],
@@ -811,6 +868,8 @@ const FAMILIES: readonly Family[] = [
   olmo,
   smollm3,
   granite,
+  cohere2,
+  exaone4,
   mixtral,
   qwen2,
   qwen3,

@@ -617,3 +617,44 @@ test('SmolLM3: NoPE layers cost as RoPE ones; with use_sliding_window the NoPE l
     {repeat: 1, name: 'local', variant: 'window:w=4096'},
   ]);
 });
+
+// No Hub config.json of Command R7B or EXAONE 4.0 was at hand: these check the config classes'
+// rules (configuration_cohere2.py, configuration_exaone4.py) on the Llama 3.1 8B dimensions.
+test('cohere2: head_dim is hidden / heads whatever the key says; every 4th layer global, window 4,096 by default', t => {
+  const {tie_word_embeddings: _tied, ...llama} = json(config('llama-3.1-8b.json'));
+  const cohere = {...llama, model_type: 'cohere2', head_dim: 64};
+  const {preset} = importHfConfig(cohere, {label: 'c.json'});
+  t.like(preset, {headDim: 128, tiedEmbeddings: true});
+  t.deepEqual(preset.pattern, [
+    {repeat: 3, name: 'local', variant: 'window:w=4096'},
+    {repeat: 1, name: 'global'},
+  ]);
+  const every2 = importHfConfig({...cohere, sliding_window_pattern: 2}, {label: 'c.json'}).preset;
+  t.deepEqual(every2.pattern, [
+    {repeat: 1, name: 'local', variant: 'window:w=4096'},
+    {repeat: 1, name: 'global'},
+  ]);
+  t.is(importHfConfig({...cohere, sliding_window: null}, {label: 'c.json'}).preset.variant, 'standard');
+});
+
+test('exaone4: layer_types, else the "LLLG" pattern string (or an integer) cycled; no window when sliding_window is null', t => {
+  const llama = json(config('llama-3.1-8b.json'));
+  const exaone = {...llama, model_type: 'exaone4', sliding_window: 4096};
+  const lllg = [
+    {repeat: 3, name: 'local', variant: 'window:w=4096'},
+    {repeat: 1, name: 'global'},
+  ];
+  t.deepEqual(
+    importHfConfig({...exaone, sliding_window_pattern: 'LLLG'}, {label: 'c.json'}).preset.pattern,
+    lllg,
+  );
+  t.deepEqual(importHfConfig(exaone, {label: 'c.json'}).preset.pattern, lllg);
+  const lg = importHfConfig({...exaone, sliding_window_pattern: 'LG'}, {label: 'c.json'}).preset;
+  t.deepEqual(lg.pattern, [
+    {repeat: 1, name: 'local', variant: 'window:w=4096'},
+    {repeat: 1, name: 'global'},
+  ]);
+  const types = Array.from({length: 32}, () => 'full_attention');
+  t.is(importHfConfig({...exaone, layer_types: types}, {label: 'c.json'}).preset.variant, 'standard');
+  t.is(importHfConfig({...exaone, sliding_window: null}, {label: 'c.json'}).preset.variant, 'standard');
+});
