@@ -703,6 +703,48 @@ const glm4Moe: Family = {
   },
 };
 
+const ernie45: Family = {
+  modelTypes: ['ernie4_5', 'ernie4_5_moe'],
+  architectures: ['Ernie4_5ForCausalLM', 'Ernie4_5_MoeForCausalLM'],
+  map(r, warn) {
+    // configuration_ernie4_5_moe.py: use_bias puts biases on every projection, attention and MLP;
+    // tied embeddings by default. Layer i is MoE when moe_layer_start_index <= i <=
+    // moe_layer_end_index (-1 or absent: the last layer) and (i + 1) % moe_layer_interval == 0;
+    // moe_num_experts routed experts of moe_intermediate_size, moe_k per token, shared experts
+    // of moe_intermediate_size × moe_num_shared_experts, a softmax router whose selection adds a
+    // per-expert bias (moe_statics.e_score_correction_bias).
+    const base = decoderFields(r, {tied: true, act: 'silu'});
+    const fields = {...base, ...(r.bool('use_bias', false) ? {linearBias: true} : {})};
+    if (r.family !== 'ernie4_5_moe') return {fields};
+    warnMtp(r, warn);
+    const layers = base.layers;
+    const start = r.raw('moe_layer_start_index') === 0 ? 0 : (r.optInt('moe_layer_start_index') ?? 1);
+    const endRaw = r.raw('moe_layer_end_index');
+    const end =
+      endRaw === undefined || endRaw === -1 ? layers - 1 : (r.optInt('moe_layer_end_index') ?? layers - 1);
+    const interval = r.optInt('moe_layer_interval') ?? 1;
+    const mlp = Array.from(
+      {length: layers},
+      (_, i): MlpKind => (i >= start && i <= end && (i + 1) % interval === 0 ? 'moe' : 'dense'),
+    );
+    const leading = mlp.indexOf('moe') === -1 ? layers : mlp.indexOf('moe');
+    const onlyLeading = mlp.slice(leading).every(kind => kind === 'moe');
+    const moe = {
+      experts: r.int('moe_num_experts', 'routed experts'),
+      active: r.int('moe_k', 'experts per token'),
+      shared: r.raw('moe_num_shared_experts') === 0 ? 0 : (r.optInt('moe_num_shared_experts') ?? 2),
+      expertDim: r.int('moe_intermediate_size', 'the width of one expert'),
+      denseLayers: onlyLeading ? leading : 0,
+      router: 'softmax' as const,
+      routerBias: true,
+    };
+    return {
+      fields: {...fields, moe},
+      layers: onlyLeading ? undefined : {kinds: new Array<LayerKind>(layers).fill('full'), mlp},
+    };
+  },
+};
+
 const gptOss: Family = {
   modelTypes: ['gpt_oss'],
   architectures: ['GptOssForCausalLM'],
@@ -878,6 +920,7 @@ const FAMILIES: readonly Family[] = [
   gemma,
   deepseek,
   glm4Moe,
+  ernie45,
   gptOss,
   gpt2,
   bert,

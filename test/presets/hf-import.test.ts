@@ -106,6 +106,17 @@ const MOE: {
     excludes: 'embeddings',
     kvPerToken: 188_416,
   },
+  // ERNIE 4.5 model card (huggingface.co/baidu/ERNIE-4.5-21B-A3B-PT): 21B total, 3B activated;
+  // the Hub counts 21.8B (attncap 21.83B; "21B" in the name is rounded down). The 3B matches
+  // without the (tied) embedding: 3.09B, 3.35B with it. The cache: 28 × 2 × 4 × 128 × 2 B.
+  {
+    file: 'ernie-4.5-21b-a3b.json',
+    total: 21.8e9,
+    active: 3e9,
+    activeTolerance: 0.03,
+    excludes: 'input embedding',
+    kvPerToken: 57_344,
+  },
   // Meta: 109B total with the vision encoder (attncap models the 107.8B text decoder), 17B active;
   // below a chunk every layer grows: 48 × 2 × 8 × 128 × 2 B.
   {
@@ -657,4 +668,35 @@ test('exaone4: layer_types, else the "LLLG" pattern string (or an integer) cycle
   const types = Array.from({length: 32}, () => 'full_attention');
   t.is(importHfConfig({...exaone, layer_types: types}, {label: 'c.json'}).preset.variant, 'standard');
   t.is(importHfConfig({...exaone, sliding_window: null}, {label: 'c.json'}).preset.variant, 'standard');
+});
+
+test('ERNIE 4.5: MoE from moe_layer_start_index, every moe_layer_interval-th layer; 2 shared experts; use_bias', t => {
+  const ernie = json(config('ernie-4.5-21b-a3b.json'));
+  const {preset} = importHfConfig(ernie, {label: 'c.json'});
+  t.deepEqual(preset.moe, {
+    experts: 64,
+    active: 6,
+    shared: 2,
+    expertDim: 1536,
+    denseLayers: 1,
+    router: 'softmax',
+    routerBias: true,
+  });
+  t.like(preset, {headDim: 128, tiedEmbeddings: true, linearBias: false, variant: 'standard'});
+  // Every second layer from layer 1 on (i + 1) % 2 == 0: layers 1, 3, …, 27 are MoE.
+  const interleaved = importHfConfig({...ernie, moe_layer_interval: 2}, {label: 'c.json'}).preset;
+  t.deepEqual(interleaved.pattern, [
+    {repeat: 1, mlp: 'dense'},
+    {repeat: 1, mlp: 'moe'},
+  ]);
+  t.is(interleaved.moe?.denseLayers, 0);
+  const upTo = importHfConfig({...ernie, moe_layer_end_index: 13}, {label: 'c.json'}).preset;
+  t.deepEqual(upTo.schedule, [
+    {repeat: 1, mlp: 'dense'},
+    {repeat: 13, mlp: 'moe'},
+    {repeat: 14, mlp: 'dense'},
+  ]);
+  const dense = importHfConfig({...ernie, model_type: 'ernie4_5', use_bias: true}, {label: 'c.json'}).preset;
+  t.is(dense.moe, undefined);
+  t.is(dense.linearBias, true);
 });
