@@ -283,16 +283,78 @@ function warnIfSet(
 }
 
 const llama: Family = {
-  modelTypes: ['llama', 'mistral'],
-  architectures: ['LlamaForCausalLM', 'MistralForCausalLM'],
+  modelTypes: ['llama', 'mistral', 'ministral', 'ministral3'],
+  architectures: ['LlamaForCausalLM', 'MistralForCausalLM', 'MinistralForCausalLM', 'Ministral3ForCausalLM'],
   map(r, warn) {
+    // Ministral3Config: head_dim defaults to 128 (Mistral/Ministral: hidden_size / heads, unless stated).
+    const headDim = r.family === 'ministral3' ? 128 : undefined;
+    const fields = {...decoderFields(r, {headDim, tied: false, act: 'silu'}), ...llamaBiases(r, warn)};
+    // MistralConfig and MinistralConfig default sliding_window to 4096 when the key is absent
+    // (configuration_mistral.py, configuration_ministral.py); Llama and Ministral3 have none.
+    // MinistralConfig's layer_types (sliding/full per layer) win when listed.
+    const defaultWindow =
+      (r.family === 'mistral' || r.family === 'ministral') && !('sliding_window' in r.data);
+    const window = defaultWindow ? 4096 : r.optInt('sliding_window');
+    const listed = r.family === 'ministral' ? layerTypes(r, fields.layers) : undefined;
+    const layers =
+      window === undefined
+        ? undefined
+        : {kinds: listed ?? new Array<LayerKind>(fields.layers).fill('sliding'), window};
+    return {fields, layers};
+  },
+};
+
+const olmo: Family = {
+  modelTypes: ['olmo2', 'olmo3'],
+  architectures: ['Olmo2ForCausalLM', 'Olmo3ForCausalLM'],
+  map(r, warn) {
+    // modeling_olmo2.py: Llama's projections (attention_bias on q/k/v/o), the two norms after the
+    // attention and the MLP instead of before (as many weights), q/k norms over the whole
+    // projection (hidden_size and kv-heads × head_dim weights: under 0.01 %).
     const fields = {...decoderFields(r, {tied: false, act: 'silu'}), ...llamaBiases(r, warn)};
-    // MistralConfig's sliding_window defaults to 4096 (configuration_mistral.py); Llama has none.
-    const window =
-      r.family === 'mistral' && !('sliding_window' in r.data)
-        ? {kinds: new Array(fields.layers).fill('sliding'), window: 4096}
-        : everyLayerWindow(r, fields.layers);
-    return {fields, layers: window};
+    if (r.family !== 'olmo3') return {fields};
+    // configuration_olmo3.py: sliding_window defaults to 4096; layer_types default to every fourth
+    // layer full ((i + 1) % 4 == 0), the others sliding.
+    const window = 'sliding_window' in r.data ? r.optInt('sliding_window') : 4096;
+    if (window === undefined) return {fields};
+    const kinds =
+      layerTypes(r, fields.layers) ??
+      Array.from({length: fields.layers}, (_, i): LayerKind => ((i + 1) % 4 === 0 ? 'full' : 'sliding'));
+    return {fields, layers: {kinds, window}};
+  },
+};
+
+const smollm3: Family = {
+  modelTypes: ['smollm3'],
+  architectures: ['SmolLM3ForCausalLM'],
+  map(r, warn) {
+    // configuration_smollm3.py: a Llama decoder with tied embeddings by default. no_rope_layers
+    // (default: 0, no rotary embedding, every no_rope_layer_interval-th layer, 4) changes no cost;
+    // with use_sliding_window and a sliding_window the NoPE layers slide, unless layer_types says.
+    const fields = {...decoderFields(r, {tied: true, act: 'silu'}), ...llamaBiases(r, warn)};
+    const window = r.optInt('sliding_window');
+    if (window === undefined) return {fields};
+    const listed = r.raw('no_rope_layers');
+    const interval = r.optInt('no_rope_layer_interval') ?? 4;
+    const rope = Array.from({length: fields.layers}, (_, i) =>
+      Array.isArray(listed) && listed.length === fields.layers ? listed[i] !== 0 : (i + 1) % interval !== 0,
+    );
+    const derived = rope.map(
+      (withRope): LayerKind => (r.bool('use_sliding_window', false) && !withRope ? 'sliding' : 'full'),
+    );
+    return {fields, layers: {kinds: layerTypes(r, fields.layers) ?? derived, window}};
+  },
+};
+
+const granite: Family = {
+  modelTypes: ['granite'],
+  architectures: ['GraniteForCausalLM'],
+  map(r, warn) {
+    // configuration_granite.py: LlamaConfig plus embedding_multiplier, attention_multiplier,
+    // residual_multiplier and logits_scaling — scalars applied to activations, no weights and one
+    // multiply per element (not counted).
+    const fields = {...decoderFields(r, {tied: false, act: 'silu'}), ...llamaBiases(r, warn)};
+    return {fields};
   },
 };
 
@@ -452,6 +514,63 @@ function qwenDenseLayers(r: Reader, layers: number, warn: (key: string, message:
   return leading;
 }
 
+/** sliding_window, or the config class's default when the key is absent (null: no window). */
+function windowOr(r: Reader, fallback: number): number | undefined {
+  return 'sliding_window' in r.data ? r.optInt('sliding_window') : fallback;
+}
+
+const cohere2: Family = {
+  modelTypes: ['cohere2'],
+  architectures: ['Cohere2ForCausalLM'],
+  map(r, warn) {
+    // configuration_cohere2.py: head_dim is always hidden_size / heads (a head_dim key is
+    // overwritten); tied embeddings by default; sliding_window 4096 by default; layer_types, else
+    // every sliding_window_pattern-th layer (4) full. Cohere's one bias-free LayerNorm before the
+    // parallel attention and MLP is counted as a Llama layer's two norms (d weights; < 0.01 %);
+    // logit_scale multiplies the logits (not counted).
+    const dModel = r.int('hidden_size', 'the model width');
+    const heads = r.int('num_attention_heads', 'query heads');
+    const fields = {
+      ...decoderFields(r, {tied: true, act: 'silu'}),
+      headDim: Math.floor(dModel / heads),
+      ...llamaBiases(r, warn),
+    };
+    const window = windowOr(r, 4096);
+    if (window === undefined) return {fields};
+    const pattern = r.optInt('sliding_window_pattern') ?? 4;
+    const kinds =
+      layerTypes(r, fields.layers) ??
+      Array.from(
+        {length: fields.layers},
+        (_, i): LayerKind => ((i + 1) % pattern === 0 ? 'full' : 'sliding'),
+      );
+    return {fields, layers: {kinds, window}};
+  },
+};
+
+const exaone4: Family = {
+  modelTypes: ['exaone4'],
+  architectures: ['Exaone4ForCausalLM'],
+  map(r) {
+    // configuration_exaone4.py: sliding_window 4096 by default; layer_types, else every
+    // sliding_window_pattern-th layer (4) full. Hub configs write the pattern as a string ("LLLG":
+    // L local, G global), cycled here over the layers when layer_types is absent. Projections
+    // without biases; the QK-reorder norms (post-norms and q/k norms of head_dim) do not change cost.
+    const fields = decoderFields(r, {tied: false, act: 'silu'});
+    const window = windowOr(r, 4096);
+    if (window === undefined) return {fields};
+    const pattern = r.raw('sliding_window_pattern') ?? 4;
+    const byPattern = (i: number): LayerKind => {
+      if (typeof pattern === 'string' && /^[LG]+$/.test(pattern))
+        return pattern[i % pattern.length] === 'G' ? 'full' : 'sliding';
+      const every = typeof pattern === 'number' && Number.isInteger(pattern) && pattern > 0 ? pattern : 4;
+      return (i + 1) % every === 0 ? 'full' : 'sliding';
+    };
+    const kinds = layerTypes(r, fields.layers) ?? Array.from({length: fields.layers}, (_, i) => byPattern(i));
+    return {fields, layers: {kinds, window}};
+  },
+};
+
 const mixtral: Family = {
   modelTypes: ['mixtral'],
   architectures: ['MixtralForCausalLM'],
@@ -521,12 +640,7 @@ const deepseek: Family = {
         'moe_layer_freq',
         'puts dense layers between MoE layers; attncap counts every layer after the first dense ones as MoE',
       );
-    const mtp = r.optInt('num_nextn_predict_layers');
-    if (mtp !== undefined)
-      warn(
-        'num_nextn_predict_layers',
-        `the multi-token-prediction module (${mtp} extra layer${mtp === 1 ? '' : 's'}) is not counted, as in the published totals`,
-      );
+    warnMtp(r, warn);
     warnIfSet(r, warn, 'attention_bias', 'puts biases on the MLA projections; attncap does not count them');
     return {
       fields: {
@@ -549,6 +663,84 @@ const deepseek: Family = {
         mla,
         moe,
       },
+    };
+  },
+};
+
+/** The multi-token-prediction layers a checkpoint carries beyond num_hidden_layers (DeepSeek-V3, GLM-4.5). */
+function warnMtp(r: Reader, warn: (key: string, message: string) => void): void {
+  const mtp = r.optInt('num_nextn_predict_layers');
+  if (mtp !== undefined)
+    warn(
+      'num_nextn_predict_layers',
+      `the multi-token-prediction module (${mtp} extra layer${mtp === 1 ? '' : 's'}) is not counted, as in the published totals`,
+    );
+}
+
+const glm4Moe: Family = {
+  modelTypes: ['glm4_moe'],
+  architectures: ['Glm4MoeForCausalLM'],
+  map(r, warn) {
+    // modeling_glm4_moe.py: q/k/v with bias=attention_bias, o_proj without; the first
+    // first_k_dense_replace layers a dense MLP of intermediate_size, the others n_routed_experts of
+    // moe_intermediate_size plus shared experts of moe_intermediate_size × n_shared_experts; the
+    // router scores with a sigmoid and adds e_score_correction_bias (DeepSeek-V3's noaux_tc).
+    // partial_rotary_factor (RoPE on part of each head) and use_qk_norm (head_dim weights) leave
+    // the cost as it is.
+    const base = decoderFields(r, {tied: false, act: 'silu'});
+    const moe = {
+      experts: r.int('n_routed_experts', 'routed experts'),
+      active: r.int('num_experts_per_tok', 'experts per token'),
+      shared: r.optInt('n_shared_experts') ?? 1,
+      expertDim: r.int('moe_intermediate_size', 'the width of one expert'),
+      denseLayers: r.optInt('first_k_dense_replace') ?? 1,
+      router: 'sigmoid' as const,
+      routerBias: true,
+    };
+    warnMtp(r, warn);
+    const bias = r.bool('attention_bias', false) ? {attentionBias: 'qkv' as const} : {};
+    return {fields: {...base, ...bias, moe}};
+  },
+};
+
+const ernie45: Family = {
+  modelTypes: ['ernie4_5', 'ernie4_5_moe'],
+  architectures: ['Ernie4_5ForCausalLM', 'Ernie4_5_MoeForCausalLM'],
+  map(r, warn) {
+    // configuration_ernie4_5_moe.py: use_bias puts biases on every projection, attention and MLP;
+    // tied embeddings by default. Layer i is MoE when moe_layer_start_index <= i <=
+    // moe_layer_end_index (-1 or absent: the last layer) and (i + 1) % moe_layer_interval == 0;
+    // moe_num_experts routed experts of moe_intermediate_size, moe_k per token, shared experts
+    // of moe_intermediate_size × moe_num_shared_experts, a softmax router whose selection adds a
+    // per-expert bias (moe_statics.e_score_correction_bias).
+    const base = decoderFields(r, {tied: true, act: 'silu'});
+    const fields = {...base, ...(r.bool('use_bias', false) ? {linearBias: true} : {})};
+    if (r.family !== 'ernie4_5_moe') return {fields};
+    warnMtp(r, warn);
+    const layers = base.layers;
+    const start = r.raw('moe_layer_start_index') === 0 ? 0 : (r.optInt('moe_layer_start_index') ?? 1);
+    const endRaw = r.raw('moe_layer_end_index');
+    const end =
+      endRaw === undefined || endRaw === -1 ? layers - 1 : (r.optInt('moe_layer_end_index') ?? layers - 1);
+    const interval = r.optInt('moe_layer_interval') ?? 1;
+    const mlp = Array.from(
+      {length: layers},
+      (_, i): MlpKind => (i >= start && i <= end && (i + 1) % interval === 0 ? 'moe' : 'dense'),
+    );
+    const leading = mlp.indexOf('moe') === -1 ? layers : mlp.indexOf('moe');
+    const onlyLeading = mlp.slice(leading).every(kind => kind === 'moe');
+    const moe = {
+      experts: r.int('moe_num_experts', 'routed experts'),
+      active: r.int('moe_k', 'experts per token'),
+      shared: r.raw('moe_num_shared_experts') === 0 ? 0 : (r.optInt('moe_num_shared_experts') ?? 2),
+      expertDim: r.int('moe_intermediate_size', 'the width of one expert'),
+      denseLayers: onlyLeading ? leading : 0,
+      router: 'softmax' as const,
+      routerBias: true,
+    };
+    return {
+      fields: {...fields, moe},
+      layers: onlyLeading ? undefined : {kinds: new Array<LayerKind>(layers).fill('full'), mlp},
     };
   },
 };
@@ -715,6 +907,11 @@ const FAMILIES: readonly Family[] = [
   llama4,
   nemotronH,
   llama,
+  olmo,
+  smollm3,
+  granite,
+  cohere2,
+  exaone4,
   mixtral,
   qwen2,
   qwen3,
@@ -722,13 +919,26 @@ const FAMILIES: readonly Family[] = [
   phi3,
   gemma,
   deepseek,
+  glm4Moe,
+  ernie45,
   gptOss,
   gpt2,
   bert,
 ];
 
+/**
+ * Multimodal wrappers whose language model sits under `text_config` and is of the family its
+ * `model_type` names, with the wrapper's default when the key is absent (configuration_mistral3.py:
+ * text_config defaults to a MistralConfig; Mistral Small 3.x states "mistral", Ministral 3
+ * "ministral3").
+ */
+const WRAPPERS: Readonly<Record<string, string>> = {mistral3: 'mistral'};
+
 /** Every model_type the import reads, sorted (for errors and docs/import.md). */
-export const HF_MODEL_TYPES: readonly string[] = FAMILIES.flatMap(f => f.modelTypes).sort();
+export const HF_MODEL_TYPES: readonly string[] = [
+  ...FAMILIES.flatMap(f => f.modelTypes),
+  ...Object.keys(WRAPPERS),
+].sort();
 
 // ---- the import ---------------------------------------------------------------------------------
 
@@ -855,6 +1065,15 @@ function familyOf(top: Json, label: string): {family: Family; modelType: string}
   const modelType = typeof top.model_type === 'string' ? top.model_type : undefined;
   const supported = `supported: ${HF_MODEL_TYPES.join(', ')}`;
   if (modelType !== undefined) {
+    if (WRAPPERS[modelType] !== undefined) {
+      const inner = textType(top, modelType);
+      const family = FAMILIES.find(f => f.modelTypes.includes(inner));
+      if (family !== undefined) return {family, modelType};
+      throw new InvalidInputError(
+        `${label}: text_config.model_type: ${shortValue(inner)} is not a model type attncap imports; ${supported}`,
+        {path: ['text_config', 'model_type'], hint: IMPORT_HINT},
+      );
+    }
     const family = FAMILIES.find(f => f.modelTypes.includes(modelType));
     if (family !== undefined) return {family, modelType};
     throw new InvalidInputError(
@@ -920,8 +1139,12 @@ export function importHfConfig(data: Json, options: HfImportOptions): HfImport {
   return {preset, warnings};
 }
 
-/** The model_type that decides family details (Gemma 3's text part is gemma3_text). */
+/**
+ * The model_type that decides family details (Gemma 3's text part is gemma3_text; a Mistral 3
+ * wrapper's is its text_config's, by default mistral).
+ */
 function textType(data: Json, modelType: string): string {
   const text = data.text_config as Json | undefined;
-  return text !== undefined && typeof text?.model_type === 'string' ? text.model_type : modelType;
+  if (text !== undefined && typeof text?.model_type === 'string') return text.model_type;
+  return WRAPPERS[modelType] ?? modelType;
 }

@@ -102,7 +102,7 @@ test('bad configs exit 2 with the message naming the field, and write nothing', 
     const cases: [string, string][] = [
       [
         'unsupported-type.json',
-        'model_type: "rwkv" is not a model type attncap imports; supported: bert, deepseek_v2,',
+        'model_type: "rwkv" is not a model type attncap imports; supported: bert, cohere2, deepseek_v2,',
       ],
       ['missing-hidden-size.json', 'hidden_size: missing required field of a llama config (the model width)'],
     ];
@@ -148,4 +148,69 @@ test('presets models ID shows the checkpoint weight format of an imported preset
   const {code, stdout} = runCli(['presets', 'models', 'gpt-oss-20b']);
   t.is(code, 0);
   t.true(/│ weights \(checkpoint\) +│ mxfp4 +│/.test(stdout), stdout);
+});
+
+test('cost and max-seq --model-file for the 2025 families: GLM-4.5-Air counted by hand, Mistral Small 3.2 on an H100', t => {
+  const glm = runJson<Envelope>([
+    'cost',
+    '--model-file',
+    `${CONFIGS}/glm-4.5-air.json`,
+    '--seq',
+    '1000',
+    '--mode',
+    'decode',
+  ]);
+  t.is(glm.code, 0);
+  // Embeddings 2·151552·4096; per layer q/k/v/o 4096·(2·12288 + 2·1024) with q/k/v biases (14,336)
+  // and two norms; one dense SwiGLU 3·4096·10944; 45 MoE layers of 129 experts 3·4096·1408 (128
+  // routed + 1 shared) with a 128 × 4096 router and its bias; the final norm.
+  const layer = 4096 * (2 * 12288 + 2 * 1024) + 14_336 + 2 * 4096;
+  const moeLayer = 129 * 3 * 4096 * 1408 + 128 * 4096 + 128;
+  const total = 2 * 151552 * 4096 + 46 * layer + 3 * 4096 * 10944 + 45 * moeLayer + 4096;
+  t.like(glm.json.results[0], {params: total});
+  t.is(total, 106_852_251_264);
+
+  const mistral = runJson<Envelope>([
+    'max-seq',
+    '--model-file',
+    `${CONFIGS}/mistral-small-3.2-24b.json`,
+    '--hardware',
+    'h100-sxm',
+    '--mode',
+    'decode',
+  ]);
+  t.is(mistral.code, 0);
+  // The 131,072-token context fits; the cache is 40 layers × 2 × 8 kv heads × 128 (head_dim, not 160) × 2 B a token.
+  t.like(mistral.json.results[0], {
+    maxSeq: 131_072,
+    binding: 'context',
+    memory: {kvCacheBytes: 131_072 * 40 * 2 * 8 * 128 * 2},
+  });
+  t.deepEqual(
+    mistral.json.warnings.map(w => w.code),
+    ['model-import', 'context-capped'],
+  );
+});
+
+test('max-seq --model-file for OLMo 2, SmolLM3 and Granite 3.3: the cache at the answer is the answer × the hand-computed bytes per token', t => {
+  for (const [file, perToken] of [
+    ['olmo-2-1124-7b.json', 32 * 2 * 32 * 128 * 2],
+    ['smollm3-3b.json', 36 * 2 * 4 * 128 * 2],
+    ['granite-3.3-8b.json', 40 * 2 * 8 * 128 * 2],
+  ] as const) {
+    const run = runJson<Envelope>([
+      'max-seq',
+      '--model-file',
+      `${CONFIGS}/${file}`,
+      '--hardware',
+      'h100-sxm',
+      '--mode',
+      'decode',
+      '--ignore-context',
+    ]);
+    t.is(run.code, 0, file);
+    const row = run.json.results[0] as {maxSeq: number; memory: {kvCacheBytes: number}};
+    t.true(row.maxSeq > 100_000, file);
+    t.is(row.memory.kvCacheBytes, row.maxSeq * perToken, file);
+  }
 });

@@ -32,6 +32,11 @@ const DENSE: {file: string; params: number; published: string; kvPerToken: numbe
   {file: 'llama-3.1-8b.json', params: 8.03e9, published: 'Llama 3.1 8B: 8.03B', kvPerToken: 131_072},
   {file: 'qwen3-8b.json', params: 8.2e9, published: 'Qwen3-8B model card: 8.2B', kvPerToken: 147_456},
   {file: 'gpt2.json', params: 124_439_808, published: 'GPT-2 checkpoint: 124,439,808', kvPerToken: 36_864},
+  // The Hub's parameter counts (safetensors) of each checkpoint; the names say 7B, 3B and 8B.
+  // OLMo 2: MHA, 32 layers × 2 × 32 × 128 × 2 B; SmolLM3: 36 × 2 × 4 × 128 × 2 B; Granite: 40 × 2 × 8 × 128 × 2 B.
+  {file: 'olmo-2-1124-7b.json', params: 7.3e9, published: 'OLMo 2 7B: 7.3B', kvPerToken: 524_288},
+  {file: 'smollm3-3b.json', params: 3.08e9, published: 'SmolLM3-3B: 3.08B', kvPerToken: 73_728},
+  {file: 'granite-3.3-8b.json', params: 8.17e9, published: 'Granite 3.3 8B: 8.17B', kvPerToken: 163_840},
 ];
 
 for (const c of DENSE) {
@@ -88,6 +93,29 @@ const MOE: {
     activeTolerance: 0.1, // "3B": the rounding allows 2.5–3.5B
     excludes: 'embeddings',
     kvPerToken: 24_576,
+  },
+  // GLM-4.5 model card (huggingface.co/zai-org/GLM-4.5-Air): 106B total, 12B active. attncap:
+  // 106.85B without the MTP layer (the checkpoint's 47th layer, ~110B with it); the active figure
+  // matches without the embeddings (12.18B; 13.42B with them), "12B" rounding 11.5–12.5B.
+  // The cache: 46 layers × 2 × 8 kv heads × 128 × 2 B.
+  {
+    file: 'glm-4.5-air.json',
+    total: 106e9,
+    active: 12e9,
+    activeTolerance: 0.042,
+    excludes: 'embeddings',
+    kvPerToken: 188_416,
+  },
+  // ERNIE 4.5 model card (huggingface.co/baidu/ERNIE-4.5-21B-A3B-PT): 21B total, 3B activated;
+  // the Hub counts 21.8B (attncap 21.83B; "21B" in the name is rounded down). The 3B matches
+  // without the (tied) embedding: 3.09B, 3.35B with it. The cache: 28 × 2 × 4 × 128 × 2 B.
+  {
+    file: 'ernie-4.5-21b-a3b.json',
+    total: 21.8e9,
+    active: 3e9,
+    activeTolerance: 0.03,
+    excludes: 'input embedding',
+    kvPerToken: 57_344,
   },
   // Meta: 109B total with the vision encoder (attncap models the 107.8B text decoder), 17B active;
   // below a chunk every layer grows: 48 × 2 × 8 × 128 × 2 B.
@@ -370,6 +398,7 @@ const PRESET_CONFIGS: [string, string][] = [
   ['llama-4-scout', 'llama-4-scout.json'],
   ['nemotron-h-8b', 'nemotron-h-8b.json'],
   ['deepseek-v3', 'deepseek-v3.json'],
+  ['glm-4.5-air', 'glm-4.5-air.json'],
   ['qwen3-8b', 'qwen3-8b.json'],
   ['qwen3-30b-a3b', 'qwen3-30b-a3b.json'],
   ['qwen3-235b-a22b', 'qwen3-235b-a22b.json'],
@@ -469,4 +498,205 @@ test('a Nemotron-H pattern with a block attncap cannot pair is refused naming th
     error.message,
     'c.json: hybrid_override_pattern: expected one of M (Mamba-2), * (attention) and - (an MLP after a mixer) per block, num_hidden_layers (52) in all',
   );
+});
+
+test('GLM-4.5-Air: 1 dense layer then 45 MoE layers of 128 experts + 1 shared, sigmoid router with bias, q/k/v biases', t => {
+  const {preset, warnings} = importModelFile(config('glm-4.5-air.json'));
+  t.deepEqual(preset.moe, {
+    experts: 128,
+    active: 8,
+    shared: 1,
+    expertDim: 1408,
+    denseLayers: 1,
+    router: 'sigmoid',
+    routerBias: true,
+  });
+  // modeling_glm4_moe.py: q/k/v with bias=attention_bias, o_proj bias=False; head_dim 128 (not 4096 / 96).
+  t.like(preset, {
+    heads: 96,
+    kvHeads: 8,
+    headDim: 128,
+    dFf: 10944,
+    attentionBias: 'qkv',
+    variant: 'standard',
+  });
+  t.deepEqual(warnings, [
+    `${config('glm-4.5-air.json')}: num_nextn_predict_layers: the multi-token-prediction module (1 extra layer) is not counted, as in the published totals`,
+  ]);
+  const noBias = importHfConfig(
+    {...json(config('glm-4.5-air.json')), attention_bias: false},
+    {label: 'c.json'},
+  );
+  t.is(noBias.preset.attentionBias, undefined);
+});
+
+test('Mistral Small 3.2 (mistral3): the text_config decoder with head_dim 128, not 5120 / 32; 23.57B text', t => {
+  const {preset, warnings} = importModelFile(config('mistral-small-3.2-24b.json'));
+  t.like(preset, {
+    dModel: 5120,
+    heads: 32,
+    kvHeads: 8,
+    headDim: 128,
+    layers: 40,
+    dFf: 32768,
+    variant: 'standard',
+  });
+  // "24B" (model card) includes the Pixtral vision tower and projector, ~0.44B: 24 layers of
+  // 4·1024² + 3·1024·4096 weights and a 5120-wide projector. The text decoder alone is 23.57B.
+  t.true(within(params(preset), 24e9 - 0.44e9), `${params(preset)}`);
+  t.true(within(params(preset), 24e9, 0.025));
+  t.is(kvBytes(preset, 1000), 1000 * 40 * 2 * 8 * 128 * 2);
+  t.deepEqual(warnings, [
+    `${config('mistral-small-3.2-24b.json')}: vision_config: the vision tower is not counted; attncap models the text decoder`,
+  ]);
+});
+
+test('mistral3 wrappers: the text family from text_config.model_type (mistral by default, ministral3), else an error naming it', t => {
+  const wrapper = json(config('mistral-small-3.2-24b.json'));
+  const text = wrapper.text_config as Record<string, unknown>;
+  const {head_dim: _h, sliding_window: _w, model_type: _m, ...bare} = text;
+  // Ministral3Config: head_dim defaults to 128 and sliding_window to None.
+  const ministral3 = importHfConfig(
+    {...wrapper, text_config: {...bare, model_type: 'ministral3'}},
+    {label: 'c.json'},
+  );
+  t.like(ministral3.preset, {headDim: 128, variant: 'standard'});
+  // Mistral3Config's text_config defaults to a MistralConfig: head_dim hidden / heads, a 4,096 window.
+  const mistral = importHfConfig({...wrapper, text_config: bare}, {label: 'c.json'});
+  t.like(mistral.preset, {headDim: 160, variant: 'window:w=4096'});
+  const error = t.throws(() =>
+    importHfConfig({...wrapper, text_config: {...text, model_type: 'mistral4'}}, {label: 'c.json'}),
+  );
+  t.is(
+    error.message,
+    `c.json: text_config.model_type: "mistral4" is not a model type attncap imports; supported: ${HF_MODEL_TYPES.join(', ')}`,
+  );
+  t.true(HF_MODEL_TYPES.includes('mistral3'));
+});
+
+test('ministral: layer_types give the sliding and full layers; the window defaults to 4,096', t => {
+  const llama = json(config('llama-3.1-8b.json'));
+  const types = Array.from({length: 32}, (_, i) => (i % 4 === 3 ? 'full_attention' : 'sliding_attention'));
+  const {preset} = importHfConfig({...llama, model_type: 'ministral', layer_types: types}, {label: 'c.json'});
+  t.deepEqual(preset.pattern, [
+    {repeat: 3, name: 'local', variant: 'window:w=4096'},
+    {repeat: 1, name: 'global'},
+  ]);
+  const all = importHfConfig({...llama, model_type: 'ministral', sliding_window: 32768}, {label: 'c.json'});
+  t.is(all.preset.variant, 'window:w=32768');
+});
+
+test('Granite 3.3 8B: the multipliers change nothing; the count is the checkpoint tensors, tied head', t => {
+  const {preset, warnings} = importModelFile(config('granite-3.3-8b.json'));
+  t.like(preset, {headDim: 128, tiedEmbeddings: true, variant: 'standard', dFf: 12800});
+  t.deepEqual(warnings, []);
+  // embed_tokens (49159, 4096); per layer q/o (4096, 4096), k/v (1024, 4096), gate/up/down 12800 × 4096, 2 norms; the final norm.
+  const perLayer = 2 * 4096 * 4096 + 2 * 1024 * 4096 + 3 * 12800 * 4096 + 2 * 4096;
+  t.is(params(preset), 49159 * 4096 + 40 * perLayer + 4096);
+  t.is(params(preset), 8_170_864_640);
+});
+
+test('OLMo 2 and 3: Llama projections; OLMo 3 slides 3 layers of 4 (window 4,096 by default) unless layer_types says', t => {
+  const olmo2 = json(config('olmo-2-1124-7b.json'));
+  const {preset} = importHfConfig(olmo2, {label: 'c.json'});
+  t.like(preset, {variant: 'standard', kvHeads: 32, headDim: 128});
+  const olmo3 = {...olmo2, model_type: 'olmo3', max_position_embeddings: 65536};
+  t.deepEqual(importHfConfig(olmo3, {label: 'c.json'}).preset.pattern, [
+    {repeat: 3, name: 'local', variant: 'window:w=4096'},
+    {repeat: 1, name: 'global'},
+  ]);
+  const types = Array.from({length: 32}, (_, i) => (i < 16 ? 'full_attention' : 'sliding_attention'));
+  const listed = importHfConfig({...olmo3, layer_types: types, sliding_window: 1024}, {label: 'c.json'});
+  t.deepEqual(listed.preset.schedule, [
+    {repeat: 16, name: 'global'},
+    {repeat: 16, name: 'local', variant: 'window:w=1024'},
+  ]);
+  t.is(importHfConfig({...olmo3, sliding_window: null}, {label: 'c.json'}).preset.variant, 'standard');
+});
+
+test('SmolLM3: NoPE layers cost as RoPE ones; with use_sliding_window the NoPE layers (every 4th) slide', t => {
+  const smol = json(config('smollm3-3b.json'));
+  const {preset, warnings} = importHfConfig(smol, {label: 'c.json'});
+  t.like(preset, {variant: 'standard', tiedEmbeddings: true, kvHeads: 4, headDim: 128});
+  t.deepEqual(warnings, []);
+  const sliding = importHfConfig(
+    {...smol, use_sliding_window: true, sliding_window: 4096},
+    {label: 'c.json'},
+  );
+  t.deepEqual(sliding.preset.pattern, [
+    {repeat: 3, name: 'global'},
+    {repeat: 1, name: 'local', variant: 'window:w=4096'},
+  ]);
+});
+
+// No Hub config.json of Command R7B or EXAONE 4.0 was at hand: these check the config classes'
+// rules (configuration_cohere2.py, configuration_exaone4.py) on the Llama 3.1 8B dimensions.
+test('cohere2: head_dim is hidden / heads whatever the key says; every 4th layer global, window 4,096 by default', t => {
+  const {tie_word_embeddings: _tied, ...llama} = json(config('llama-3.1-8b.json'));
+  const cohere = {...llama, model_type: 'cohere2', head_dim: 64};
+  const {preset} = importHfConfig(cohere, {label: 'c.json'});
+  t.like(preset, {headDim: 128, tiedEmbeddings: true});
+  t.deepEqual(preset.pattern, [
+    {repeat: 3, name: 'local', variant: 'window:w=4096'},
+    {repeat: 1, name: 'global'},
+  ]);
+  const every2 = importHfConfig({...cohere, sliding_window_pattern: 2}, {label: 'c.json'}).preset;
+  t.deepEqual(every2.pattern, [
+    {repeat: 1, name: 'local', variant: 'window:w=4096'},
+    {repeat: 1, name: 'global'},
+  ]);
+  t.is(importHfConfig({...cohere, sliding_window: null}, {label: 'c.json'}).preset.variant, 'standard');
+});
+
+test('exaone4: layer_types, else the "LLLG" pattern string (or an integer) cycled; no window when sliding_window is null', t => {
+  const llama = json(config('llama-3.1-8b.json'));
+  const exaone = {...llama, model_type: 'exaone4', sliding_window: 4096};
+  const lllg = [
+    {repeat: 3, name: 'local', variant: 'window:w=4096'},
+    {repeat: 1, name: 'global'},
+  ];
+  t.deepEqual(
+    importHfConfig({...exaone, sliding_window_pattern: 'LLLG'}, {label: 'c.json'}).preset.pattern,
+    lllg,
+  );
+  t.deepEqual(importHfConfig(exaone, {label: 'c.json'}).preset.pattern, lllg);
+  const lg = importHfConfig({...exaone, sliding_window_pattern: 'LG'}, {label: 'c.json'}).preset;
+  t.deepEqual(lg.pattern, [
+    {repeat: 1, name: 'local', variant: 'window:w=4096'},
+    {repeat: 1, name: 'global'},
+  ]);
+  const types = Array.from({length: 32}, () => 'full_attention');
+  t.is(importHfConfig({...exaone, layer_types: types}, {label: 'c.json'}).preset.variant, 'standard');
+  t.is(importHfConfig({...exaone, sliding_window: null}, {label: 'c.json'}).preset.variant, 'standard');
+});
+
+test('ERNIE 4.5: MoE from moe_layer_start_index, every moe_layer_interval-th layer; 2 shared experts; use_bias', t => {
+  const ernie = json(config('ernie-4.5-21b-a3b.json'));
+  const {preset} = importHfConfig(ernie, {label: 'c.json'});
+  t.deepEqual(preset.moe, {
+    experts: 64,
+    active: 6,
+    shared: 2,
+    expertDim: 1536,
+    denseLayers: 1,
+    router: 'softmax',
+    routerBias: true,
+  });
+  t.like(preset, {headDim: 128, tiedEmbeddings: true, linearBias: false, variant: 'standard'});
+  // Every second layer from layer 1 on (i + 1) % 2 == 0: layers 1, 3, …, 27 are MoE.
+  const interleaved = importHfConfig({...ernie, moe_layer_interval: 2}, {label: 'c.json'}).preset;
+  t.deepEqual(interleaved.pattern, [
+    {repeat: 1, mlp: 'dense'},
+    {repeat: 1, mlp: 'moe'},
+  ]);
+  t.is(interleaved.moe?.denseLayers, 0);
+  const upTo = importHfConfig({...ernie, moe_layer_end_index: 13}, {label: 'c.json'}).preset;
+  t.deepEqual(upTo.schedule, [
+    {repeat: 1, mlp: 'dense'},
+    {repeat: 13, mlp: 'moe'},
+    {repeat: 14, mlp: 'dense'},
+  ]);
+  const dense = importHfConfig({...ernie, model_type: 'ernie4_5', use_bias: true}, {label: 'c.json'}).preset;
+  t.is(dense.moe, undefined);
+  t.is(dense.linearBias, true);
 });
