@@ -41,6 +41,7 @@ export interface ScopedComponent extends Totals {
   /** Tiled kernels: CTAs per launch and key-block steps per launch (0 otherwise). */
   tiles: number;
   tileSteps: number;
+  maxTileSteps: number;
   /** Computed pairs / useful pairs of a tiled kernel (≥ 1: whole blocks on a causal diagonal). */
   blockWork: number;
   savedBytes: number;
@@ -106,6 +107,7 @@ function scoped(c: LayerComponent, group: string, layers: number, w: Workload): 
     backwardPasses: p > 1 ? c.backwardFactor : 0,
     tiles: c.cost.tiles,
     tileSteps: c.cost.tileSteps,
+    maxTileSteps: c.cost.maxTileSteps,
     blockWork: c.cost.computedPairs > 0 && c.cost.pairs > 0 ? c.cost.computedPairs / c.cost.pairs : 1,
     macs,
     matmulFlops,

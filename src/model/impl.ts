@@ -24,6 +24,12 @@ export interface ImplDef {
   family: KernelFamily;
   /** Whether the kernel overlaps its softmax (exp) with its matrix products (FA3 §3.1 ping-pong). */
   overlapsSoftmax: boolean;
+  /**
+   * Thread blocks of its forward kernel that run at once on one SM (the scheduling slots of the
+   * kernel time model: tiles per wave, and the tail of a causal grid). 1 unless its source says
+   * otherwise.
+   */
+  ctasPerSm: number;
   /** Why it cannot run on `gen`, or undefined when it can. */
   unsupported(gen: DeviceGeneration): string | undefined;
   source: string;
@@ -46,6 +52,7 @@ export const IMPL_DEFS: Readonly<Record<Impl, ImplDef>> = {
     title: 'PyTorch eager (scores materialised: matmul, softmax, matmul)',
     family: 'attention-materialized',
     overlapsSoftmax: false,
+    ctasPerSm: 1,
     unsupported: () => undefined,
     source: 'Dao-AILab/flash-attention benchmarks/benchmark_flash_attention.py attention_pytorch',
   },
@@ -54,6 +61,8 @@ export const IMPL_DEFS: Readonly<Record<Impl, ImplDef>> = {
     title: 'torch.nn.functional.scaled_dot_product_attention (its flash backend is FlashAttention-2)',
     family: 'attention-fused',
     overlapsSoftmax: false,
+    // Its flash backend is FlashAttention-2's kernel (see fa2).
+    ctasPerSm: 2,
     unsupported: () => undefined,
     source: 'PyTorch 2.2 release notes: the SDPA flash backend is FlashAttention-2 (sm80+)',
   },
@@ -62,6 +71,7 @@ export const IMPL_DEFS: Readonly<Record<Impl, ImplDef>> = {
     title: 'FlashAttention (1), flash-attn 1.x',
     family: 'attention-fused',
     overlapsSoftmax: false,
+    ctasPerSm: 1,
     unsupported: needsNvidia(7.5, 'FlashAttention 1.x README: Turing or Ampere GPUs'),
     source: 'Dao et al. 2022, arXiv:2205.14135',
   },
@@ -70,6 +80,9 @@ export const IMPL_DEFS: Readonly<Record<Impl, ImplDef>> = {
     title: 'FlashAttention-2, flash-attn 2.x',
     family: 'attention-fused',
     overlapsSoftmax: false,
+    // flash_fwd_launch_template.h: the forward runs 4 warps (128 threads) per thread block at
+    // d_h ≤ 128 on A100/H100 and at 256 on H100, a size its comments say gets "2 CTAs per SM".
+    ctasPerSm: 2,
     unsupported: gen =>
       gen.vendor === 'amd' ? undefined : needsNvidia(8.0, 'flash-attn 2 README: Ampere, Ada or Hopper')(gen),
     source: 'Dao 2023, arXiv:2307.08691 (ROCm port for MI200/MI300 in the same repository)',
@@ -83,6 +96,8 @@ export const IMPL_DEFS: Readonly<Record<Impl, ImplDef>> = {
     // (FA3 §3.1: exp takes 50 % of the matmul time at d_h = 128, so ≤ 67 % of peak; it measures
     // ~66 %): modelled serial, like the others (docs/calibration-presets.md).
     overlapsSoftmax: false,
+    // A persistent kernel: one thread block per SM takes tile after tile (FA3 §3).
+    ctasPerSm: 1,
     unsupported: needsNvidia(9.0, 'FlashAttention-3 targets Hopper H100/H800 only', 9.0),
     source: 'Shah et al. 2024, arXiv:2407.08608',
   },
@@ -91,6 +106,7 @@ export const IMPL_DEFS: Readonly<Record<Impl, ImplDef>> = {
     title: 'cuDNN fused flash attention (cuDNN 9)',
     family: 'attention-fused',
     overlapsSoftmax: false,
+    ctasPerSm: 1,
     unsupported: needsNvidia(8.0, 'cuDNN frontend fused flash attention: Ampere or newer'),
     source: 'NVIDIA cuDNN frontend documentation, scaled dot-product attention support matrix',
   },
@@ -99,6 +115,7 @@ export const IMPL_DEFS: Readonly<Record<Impl, ImplDef>> = {
     title: 'Triton fused attention (FlashAttention-2 algorithm)',
     family: 'attention-fused',
     overlapsSoftmax: false,
+    ctasPerSm: 1,
     unsupported: gen =>
       gen.vendor === 'amd'
         ? undefined

@@ -26,6 +26,7 @@ export interface TimedWork {
   /** Tiled kernels: CTAs and key-block steps per launch, computed / useful pairs (see ComponentCost). */
   tiles?: number;
   tileSteps?: number;
+  maxTileSteps?: number;
   blockWork?: number;
 }
 
@@ -35,17 +36,30 @@ export interface TimedWork {
  * - whole blocks on a causal diagonal (`blockWork` ≥ 1);
  * - a fixed prologue/epilogue per tile worth `tileOverheadSteps` key-block steps (loading Q,
  *   the final rescale and the write of O): (steps + tiles·c₀) / steps;
- * - wave quantisation: tiles run in waves of `slots` (one CTA per SM); a partly filled last wave
- *   costs a whole tile time, so the arithmetic runs at tiles / (⌈tiles / slots⌉·slots) of the rate.
+ * - scheduling over the `slots` thread blocks that run at once: with equal tiles, in waves — a
+ *   partly filled last wave costs a whole tile time, so the arithmetic runs at
+ *   tiles / (⌈tiles / slots⌉·slots) of the rate; with unequal tiles (causal: a tile's steps grow
+ *   with its position, and the hardware hands the next tile of the grid to whichever slot frees
+ *   first), the grid ends when the slots' last tiles do: on average half the longest tile after
+ *   the balanced time W/slots, and never before the longest tile itself —
+ *   max(p_max, W/slots + p_max/2) / (W/slots), with W and p_max in steps including c₀.
  */
 export function tileFactor(c: TimedWork, r: FamilyRates): number {
   const tiles = c.tiles ?? 0;
   if (tiles <= 0) return 1;
   const steps = c.tileSteps ?? 0;
-  const overhead = steps > 0 ? (steps + tiles * (r.tileOverheadSteps ?? 0)) / steps : 1;
+  const c0 = r.tileOverheadSteps ?? 0;
+  const work = steps + tiles * c0;
+  const overhead = steps > 0 ? work / steps : 1;
   const slots = r.slots ?? 0;
-  const waves = slots > 0 ? tiles / (Math.ceil(tiles / slots) * slots) : 1;
-  return ((c.blockWork ?? 1) * overhead) / waves;
+  const longest = c.maxTileSteps ?? 0;
+  let schedule = 1;
+  if (slots > 0 && longest > 0 && work > 0) {
+    const balanced = work / slots;
+    const pmax = longest + c0;
+    schedule = Math.max(pmax, balanced + pmax / 2) / balanced;
+  } else if (slots > 0) schedule = (Math.ceil(tiles / slots) * slots) / tiles;
+  return (c.blockWork ?? 1) * overhead * schedule;
 }
 
 export interface ComponentTime {

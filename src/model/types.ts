@@ -110,6 +110,11 @@ export interface ComponentCost {
   /** Inner-loop steps (key blocks) summed over the tiles of one launch; 0 when not tiled. */
   tileSteps: number;
   /**
+   * Inner-loop steps of the launch's longest tile; 0 when its tiles are equal (non-causal) or it is
+   * not tiled. Unequal tiles (causal) leave slots idle at the end of the grid.
+   */
+  maxTileSteps: number;
+  /**
    * Query–key pairs the kernel computes, all heads: `pairs` rounded up to whole blocks along a
    * causal diagonal (a block straddling it is computed in full, then masked); 0 = `pairs`.
    */
@@ -202,6 +207,7 @@ export function component(
     backwardOnly: fields.backwardOnly ?? false,
     tiles: fields.tiles ?? 0,
     tileSteps: fields.tileSteps ?? 0,
+    maxTileSteps: fields.maxTileSteps ?? 0,
     computedPairs: fields.computedPairs ?? 0,
   };
 }

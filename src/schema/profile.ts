@@ -222,7 +222,10 @@ export interface FamilyRates {
   tileOverheadSteps?: number;
   /** Softmax overlapped with the matrix products (max) or serial with them (sum); default overlapped. */
   overlapsSoftmax?: boolean;
-  /** Thread blocks that run at once (SMs): tiled kernels are quantised into waves of this many. */
+  /**
+   * Thread blocks that run at once (SMs × the implementation's blocks per SM): tiled kernels are
+   * scheduled over this many slots.
+   */
   slots?: number;
 }
 export type DeviceRates = Record<KernelFamily, FamilyRates>;
@@ -234,6 +237,7 @@ export type DeviceRates = Record<KernelFamily, FamilyRates>;
 export function ratesFromProfile(
   profile: Pick<Profile, 'families' | 'implementations'>,
   peaks: {matrix: number; vector: number; bandwidth: number},
+  /** `slots`: the device's SMs. */
   device: {impls?: ImplChoice; slots?: number} = {},
 ): DeviceRates {
   const rates = {} as DeviceRates;
@@ -259,7 +263,7 @@ export function ratesFromProfile(
       hostSeconds: e.hostSeconds,
       tileOverheadSteps: e.tileOverheadSteps,
       overlapsSoftmax: IMPL_DEFS[impl].overlapsSoftmax,
-      ...(device.slots !== undefined ? {slots: device.slots} : {}),
+      ...(device.slots !== undefined ? {slots: device.slots * IMPL_DEFS[impl].ctasPerSm} : {}),
     };
   }
   return rates;

@@ -62,3 +62,54 @@ test('host time per call bounds short kernels from below (asynchronous dispatch)
   t.is(r.bound, 'launch');
   t.is(componentSeconds(work, rates({hostSeconds: 50e-6}), 2).seconds, 1e-3);
 });
+
+test('tile factor of unequal tiles: the grid ends half the longest tile after the balanced time, never before that tile', t => {
+  const r = {...base, tileOverheadSteps: 0, slots: 264};
+  // 16 heads × 128 causal tiles of 1, 2, …, 128 steps: W = 16·8,256 = 132,096; W/slots = 500.4;
+  // the tail adds 128/2 = 64 steps → (500.4 + 64) / 500.4.
+  const W = 16 * ((128 * 129) / 2);
+  t.is(
+    tileFactor({...work, tiles: 16 * 128, tileSteps: W, maxTileSteps: 128}, r),
+    (W / 264 + 64) / (W / 264),
+  );
+  // Fewer tiles than slots: the longest tile is the whole time.
+  t.is(tileFactor({...work, tiles: 8, tileSteps: 36, maxTileSteps: 8}, r), 8 / (36 / 264));
+  // The per-tile overhead counts in both the work and the longest tile.
+  const c0 = {...r, tileOverheadSteps: 1};
+  const w1 = W + 16 * 128;
+  t.is(
+    tileFactor({...work, tiles: 16 * 128, tileSteps: W, maxTileSteps: 128}, c0),
+    (w1 / W) * ((w1 / 264 + 129 / 2) / (w1 / 264)),
+  );
+});
+
+test('the causal tail against a simulation of the hardware handing tiles to free slots in grid order', t => {
+  // FA2's grid runs each head's query tiles in order (dim3 grid(num_m_block, b, h)): tile i of a
+  // causal head steps over i + 1 key blocks. Simulated list scheduling on the slots vs the formula.
+  const timed = work;
+  for (const [heads, perHead, slots] of [
+    [16, 128, 264],
+    [32, 64, 132],
+    [128, 16, 216],
+    [8, 256, 264],
+  ] as const) {
+    const finish = new Array<number>(slots).fill(0);
+    let steps = 0;
+    for (let head = 0; head < heads; head++)
+      for (let i = 1; i <= perHead; i++) {
+        let k = 0;
+        for (let j = 1; j < slots; j++) if (finish[j]! < finish[k]!) k = j;
+        finish[k]! += i;
+        steps += i;
+      }
+    const simulated = Math.max(...finish) / (steps / slots);
+    const modelled = tileFactor(
+      {...timed, tiles: heads * perHead, tileSteps: steps, maxTileSteps: perHead},
+      {...base, tileOverheadSteps: 0, slots},
+    );
+    t.true(
+      Math.abs(modelled - simulated) / simulated < 0.03,
+      `${heads}×${perHead} on ${slots}: ${modelled} vs ${simulated}`,
+    );
+  }
+});

@@ -99,26 +99,41 @@ export function fusedAttention(
     savedBytes: input.training ? lse : 0,
     pairs: scores,
     ...(tiling
-      ? {tiles: tiling.tiles, tileSteps: tiling.tileSteps, computedPairs: tiling.computedPairs}
+      ? {
+          tiles: tiling.tiles,
+          tileSteps: tiling.tileSteps,
+          maxTileSteps: tiling.maxTileSteps,
+          computedPairs: tiling.computedPairs,
+        }
       : {}),
   });
 }
 
-/** The grid of a tiled attention kernel (ComponentCost.tiles, tileSteps, computedPairs). */
+/** The grid of a tiled attention kernel (ComponentCost.tiles, tileSteps, maxTileSteps, computedPairs). */
 export interface KernelTiling {
   tiles: number;
   tileSteps: number;
+  /** The longest tile's steps when tiles differ (causal), else 0. */
+  maxTileSteps: number;
   computedPairs: number;
 }
 
 /**
- * Key-block width B_c of FA2's forward tiles by head dim: the tile's K and V blocks
- * (2·B_c·d_h·s bytes) share the SM's shared memory with the Q tile, so B_c shrinks as d_h grows —
- * 128 up to d_h = 64, 64 at 128, 32 at 256 (flash_fwd_launch_template.h, run_mha_fwd_hdim*).
+ * Key-block width B_c of FA2's forward tiles by head dim (flash_fwd_launch_template.h,
+ * run_mha_fwd_hdim*): 128 up to d_h = 64, 64 from 96 to 256 (128 × 64 tiles; 64 × 64 at 256 on
+ * H100). The tile's K and V blocks (2·B_c·d_h·s bytes) share the SM's shared memory with the Q tile.
  */
 export function keyBlock(headDim: number): number {
-  return Math.max(32, Math.min(128, 2 ** Math.floor(Math.log2(8192 / headDim))));
+  return headDim <= 64 ? 128 : 64;
 }
+
+/**
+ * The unit a tiled kernel's steps are counted in: one block of 128 keys (B_c at d_h ≤ 64, where
+ * the per-tile overhead c₀ is fitted). A tile's fixed work — load Q, rescale and write O — grows
+ * with B_r·d_h like a step's work grows with B_r·B_c·d_h, so in steps of B_c keys it is c₀·128/B_c:
+ * counting every kernel's steps in 128-key units keeps one c₀ right at every head dim.
+ */
+export const STEP_KEYS = 128;
 
 /**
  * Tiles of one query head's B_r query rows that run in the same wave and share each K/V block
@@ -131,16 +146,20 @@ export const L2_SHARED_TILES = 64;
 /**
  * The grid of the flash forward kernel: b·h·⌈n/B_r⌉ tiles; each steps over the key blocks it can
  * see (non-causal ⌈m/B_c⌉; causal up to its last row) and computes min(B_r, n) rows per block.
+ * Steps are counted in 128-key units (STEP_KEYS).
  */
 export function flashTiling(input: AttentionInput, block: number, causal: boolean): KernelTiling {
   const {batch: b, heads: h, queries: n} = input;
   const perHead = Math.ceil(n / block);
   const keyRows = tiledKeyRows(input, block, causal);
   const bc = keyBlock(input.headDim);
+  const unit = bc / STEP_KEYS;
   const steps = causal ? Math.ceil(keyRows / bc) : perHead * Math.ceil(input.keys / bc);
   return {
     tiles: b * h * perHead,
-    tileSteps: b * h * steps,
+    tileSteps: b * h * steps * unit,
+    // A causal grid's last tile of each head sees every key: its steps are the longest.
+    maxTileSteps: causal && perHead > 1 ? Math.ceil(input.keys / bc) * unit : 0,
     computedPairs: b * h * Math.min(block, n) * keyRows,
   };
 }
