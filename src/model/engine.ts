@@ -42,6 +42,7 @@ export interface ScopedComponent extends Totals {
   tiles: number;
   tileSteps: number;
   maxTileSteps: number;
+  minTileSteps: number;
   /** Computed pairs / useful pairs of a tiled kernel (≥ 1: whole blocks on a causal diagonal). */
   blockWork: number;
   savedBytes: number;
@@ -108,6 +109,7 @@ function scoped(c: LayerComponent, group: string, layers: number, w: Workload): 
     tiles: c.cost.tiles,
     tileSteps: c.cost.tileSteps,
     maxTileSteps: c.cost.maxTileSteps,
+    minTileSteps: c.cost.minTileSteps,
     blockWork: c.cost.computedPairs > 0 && c.cost.pairs > 0 ? c.cost.computedPairs / c.cost.pairs : 1,
     macs,
     matmulFlops,

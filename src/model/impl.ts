@@ -30,6 +30,8 @@ export interface ImplDef {
    * otherwise.
    */
   ctasPerSm: number;
+  /** Causal tiles handed out longest first (a scheduler of its own), not in grid order. */
+  longestFirst: boolean;
   /** Why it cannot run on `gen`, or undefined when it can. */
   unsupported(gen: DeviceGeneration): string | undefined;
   source: string;
@@ -53,6 +55,7 @@ export const IMPL_DEFS: Readonly<Record<Impl, ImplDef>> = {
     family: 'attention-materialized',
     overlapsSoftmax: false,
     ctasPerSm: 1,
+    longestFirst: false,
     unsupported: () => undefined,
     source: 'Dao-AILab/flash-attention benchmarks/benchmark_flash_attention.py attention_pytorch',
   },
@@ -63,6 +66,7 @@ export const IMPL_DEFS: Readonly<Record<Impl, ImplDef>> = {
     overlapsSoftmax: false,
     // Its flash backend is FlashAttention-2's kernel (see fa2).
     ctasPerSm: 2,
+    longestFirst: false,
     unsupported: () => undefined,
     source: 'PyTorch 2.2 release notes: the SDPA flash backend is FlashAttention-2 (sm80+)',
   },
@@ -72,6 +76,7 @@ export const IMPL_DEFS: Readonly<Record<Impl, ImplDef>> = {
     family: 'attention-fused',
     overlapsSoftmax: false,
     ctasPerSm: 1,
+    longestFirst: false,
     unsupported: needsNvidia(7.5, 'FlashAttention 1.x README: Turing or Ampere GPUs'),
     source: 'Dao et al. 2022, arXiv:2205.14135',
   },
@@ -83,6 +88,7 @@ export const IMPL_DEFS: Readonly<Record<Impl, ImplDef>> = {
     // flash_fwd_launch_template.h: the forward runs 4 warps (128 threads) per thread block at
     // d_h ≤ 128 on A100/H100 and at 256 on H100, a size its comments say gets "2 CTAs per SM".
     ctasPerSm: 2,
+    longestFirst: false,
     unsupported: gen =>
       gen.vendor === 'amd' ? undefined : needsNvidia(8.0, 'flash-attn 2 README: Ampere, Ada or Hopper')(gen),
     source: 'Dao 2023, arXiv:2307.08691 (ROCm port for MI200/MI300 in the same repository)',
@@ -96,8 +102,11 @@ export const IMPL_DEFS: Readonly<Record<Impl, ImplDef>> = {
     // (FA3 §3.1: exp takes 50 % of the matmul time at d_h = 128, so ≤ 67 % of peak; it measures
     // ~66 %): modelled serial, like the others (docs/calibration-presets.md).
     overlapsSoftmax: false,
-    // A persistent kernel: one thread block per SM takes tile after tile (FA3 §3).
+    // A persistent kernel: one thread block per SM takes tile after tile (FA3 §3); for causal
+    // tiles "longest-processing-time-first scheduling: the longest remaining tile is assigned to
+    // the first SM that's free" (hopper/tile_scheduler.hpp, DynamicPersistentTileScheduler).
     ctasPerSm: 1,
+    longestFirst: true,
     unsupported: needsNvidia(9.0, 'FlashAttention-3 targets Hopper H100/H800 only', 9.0),
     source: 'Shah et al. 2024, arXiv:2407.08608',
   },
@@ -107,6 +116,7 @@ export const IMPL_DEFS: Readonly<Record<Impl, ImplDef>> = {
     family: 'attention-fused',
     overlapsSoftmax: false,
     ctasPerSm: 1,
+    longestFirst: false,
     unsupported: needsNvidia(8.0, 'cuDNN frontend fused flash attention: Ampere or newer'),
     source: 'NVIDIA cuDNN frontend documentation, scaled dot-product attention support matrix',
   },
@@ -116,6 +126,7 @@ export const IMPL_DEFS: Readonly<Record<Impl, ImplDef>> = {
     family: 'attention-fused',
     overlapsSoftmax: false,
     ctasPerSm: 1,
+    longestFirst: false,
     unsupported: gen =>
       gen.vendor === 'amd'
         ? undefined

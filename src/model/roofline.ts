@@ -27,6 +27,7 @@ export interface TimedWork {
   tiles?: number;
   tileSteps?: number;
   maxTileSteps?: number;
+  minTileSteps?: number;
   blockWork?: number;
 }
 
@@ -39,10 +40,11 @@ export interface TimedWork {
  * - scheduling over the `slots` thread blocks that run at once: with equal tiles, in waves — a
  *   partly filled last wave costs a whole tile time, so the arithmetic runs at
  *   tiles / (⌈tiles / slots⌉·slots) of the rate; with unequal tiles (causal: a tile's steps grow
- *   with its position, and the hardware hands the next tile of the grid to whichever slot frees
- *   first), the grid ends when the slots' last tiles do: on average half the longest tile after
- *   the balanced time W/slots, and never before the longest tile itself —
- *   max(p_max, W/slots + p_max/2) / (W/slots), with W and p_max in steps including c₀.
+ *   with its position, and the next tile goes to whichever slot frees first), the grid ends when
+ *   the slots' last tiles do: on average half the last-handed tile after the balanced time
+ *   W/slots, and never before the longest tile itself — max(p_max, W/slots + p_last/2) / (W/slots),
+ *   W and p in steps including c₀. p_last is the longest tile in grid order (each head's tiles
+ *   in turn, FA2), the shortest when the kernel hands out the longest first (`longestFirst`, FA3).
  */
 export function tileFactor(c: TimedWork, r: FamilyRates): number {
   const tiles = c.tiles ?? 0;
@@ -56,8 +58,8 @@ export function tileFactor(c: TimedWork, r: FamilyRates): number {
   let schedule = 1;
   if (slots > 0 && longest > 0 && work > 0) {
     const balanced = work / slots;
-    const pmax = longest + c0;
-    schedule = Math.max(pmax, balanced + pmax / 2) / balanced;
+    const last = (r.longestFirst ? (c.minTileSteps ?? 0) : longest) + c0;
+    schedule = Math.max(longest + c0, balanced + last / 2) / balanced;
   } else if (slots > 0) schedule = (Math.ceil(tiles / slots) * slots) / tiles;
   return (c.blockWork ?? 1) * overhead * schedule;
 }

@@ -114,6 +114,8 @@ export interface ComponentCost {
    * not tiled. Unequal tiles (causal) leave slots idle at the end of the grid.
    */
   maxTileSteps: number;
+  /** Inner-loop steps of the launch's shortest tile, with maxTileSteps (0 with it). */
+  minTileSteps: number;
   /**
    * Query–key pairs the kernel computes, all heads: `pairs` rounded up to whole blocks along a
    * causal diagonal (a block straddling it is computed in full, then masked); 0 = `pairs`.
@@ -208,6 +210,7 @@ export function component(
     tiles: fields.tiles ?? 0,
     tileSteps: fields.tileSteps ?? 0,
     maxTileSteps: fields.maxTileSteps ?? 0,
+    minTileSteps: fields.minTileSteps ?? 0,
     computedPairs: fields.computedPairs ?? 0,
   };
 }

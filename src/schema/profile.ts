@@ -227,6 +227,8 @@ export interface FamilyRates {
    * scheduled over this many slots.
    */
   slots?: number;
+  /** Unequal tiles are handed out longest first (FA3's causal scheduler), not in grid order. */
+  longestFirst?: boolean;
 }
 export type DeviceRates = Record<KernelFamily, FamilyRates>;
 
@@ -263,6 +265,7 @@ export function ratesFromProfile(
       hostSeconds: e.hostSeconds,
       tileOverheadSteps: e.tileOverheadSteps,
       overlapsSoftmax: IMPL_DEFS[impl].overlapsSoftmax,
+      longestFirst: IMPL_DEFS[impl].longestFirst,
       ...(device.slots !== undefined ? {slots: device.slots * IMPL_DEFS[impl].ctasPerSm} : {}),
     };
   }

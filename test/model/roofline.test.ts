@@ -113,3 +113,22 @@ test('the causal tail against a simulation of the hardware handing tiles to free
     );
   }
 });
+
+test('a kernel that hands out its longest tiles first (FA3 causal) ends half its shortest tile after the balanced time', t => {
+  const r = {...base, tileOverheadSteps: 0, slots: 132};
+  const W = 16 * ((128 * 129) / 2);
+  const causal = {...work, tiles: 16 * 128, tileSteps: W, maxTileSteps: 128, minTileSteps: 1};
+  t.is(tileFactor(causal, {...r, longestFirst: true}), (W / 132 + 0.5) / (W / 132));
+  t.true(tileFactor(causal, {...r, longestFirst: true}) < tileFactor(causal, r));
+  // Simulated: tiles sorted longest first, each to the slot that frees first.
+  const finish = new Array<number>(132).fill(0);
+  const tiles = Array.from({length: 16 * 128}, (_, i) => 128 - (i % 128)).sort((a, b) => b - a);
+  for (const p of tiles) {
+    let k = 0;
+    for (let j = 1; j < finish.length; j++) if (finish[j]! < finish[k]!) k = j;
+    finish[k]! += p;
+  }
+  const simulated = Math.max(...finish) / (W / 132);
+  const modelled = tileFactor(causal, {...r, longestFirst: true});
+  t.true(Math.abs(modelled - simulated) / simulated < 0.01, `${modelled} vs ${simulated}`);
+});

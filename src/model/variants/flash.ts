@@ -103,6 +103,7 @@ export function fusedAttention(
           tiles: tiling.tiles,
           tileSteps: tiling.tileSteps,
           maxTileSteps: tiling.maxTileSteps,
+          minTileSteps: tiling.minTileSteps,
           computedPairs: tiling.computedPairs,
         }
       : {}),
@@ -113,8 +114,9 @@ export function fusedAttention(
 export interface KernelTiling {
   tiles: number;
   tileSteps: number;
-  /** The longest tile's steps when tiles differ (causal), else 0. */
+  /** The longest and the shortest tile's steps when tiles differ (causal), else 0. */
   maxTileSteps: number;
+  minTileSteps: number;
   computedPairs: number;
 }
 
@@ -158,8 +160,10 @@ export function flashTiling(input: AttentionInput, block: number, causal: boolea
   return {
     tiles: b * h * perHead,
     tileSteps: b * h * steps * unit,
-    // A causal grid's last tile of each head sees every key: its steps are the longest.
+    // A causal head's last tile sees every key, its first the keys up to its own last row.
     maxTileSteps: causal && perHead > 1 ? Math.ceil(input.keys / bc) * unit : 0,
+    minTileSteps:
+      causal && perHead > 1 ? Math.ceil(Math.min(input.keys, input.keys - n + block) / bc) * unit : 0,
     computedPairs: b * h * Math.min(block, n) * keyRows,
   };
 }
