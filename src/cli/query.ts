@@ -5,7 +5,7 @@
  * query's start-up loads and initialises this smaller file instead of the full CLI.
  */
 import {z} from 'zod';
-import {directId, runDirect} from './direct.js';
+import {type DirectCommandClass, directId, runDirect} from './direct.js';
 import {exitCodeOf} from './exit.js';
 import {QUERY_LOADERS} from './query-commands.js';
 import {route} from './route.js';
@@ -22,7 +22,8 @@ export async function main(argv: readonly string[]): Promise<boolean> {
   // As in src/cli/main.ts: zod's JIT costs more than it saves in a one-shot command.
   z.config({jitless: true});
   try {
-    await runDirect(QUERY_LOADERS[id]() as never, id, routed);
+    // The commands are typed against oclif's Command; in this bundle they extend query-command.ts's.
+    await runDirect(QUERY_LOADERS[id]() as unknown as DirectCommandClass, id, routed);
   } catch (error) {
     process.exitCode = exitCodeOf(error);
   }
