@@ -75,10 +75,24 @@ class Reader {
     return this.check(key, value) ?? 1;
   }
 
+  /** An optional non-negative integer (a layer index or offset). */
+  optIndex(key: string): number | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+    this.bad(key, `expected a non-negative integer, received ${kindOf(value)}`);
+    return undefined;
+  }
+
   /** An optional positive integer. */
   optInt(key: string): number | undefined {
     const value = this.raw(key);
     return value === undefined ? undefined : this.check(key, value);
+  }
+
+  /** A problem of a field that the mapping finds (a rule across fields). */
+  problem(key: string, message: string): void {
+    this.bad(key, message);
   }
 
   private check(key: string, value: unknown): number | undefined {
@@ -123,9 +137,9 @@ function kindOf(value: unknown): string {
 /**
  * Layer kinds of the stack as Hugging Face's `layer_types` names them: full and sliding-window
  * attention, chunked local attention (Llama 4), Gated DeltaNet "linear attention" (Qwen3-Next),
- * Mamba-2 (Nemotron-H).
+ * Mamba-1 (Jamba), Mamba-2 (Nemotron-H, Mamba-2).
  */
-type LayerKind = 'full' | 'sliding' | 'chunked' | 'linear' | 'mamba2';
+type LayerKind = 'full' | 'sliding' | 'chunked' | 'linear' | 'mamba' | 'mamba2';
 type MlpKind = 'dense' | 'moe' | 'none';
 
 /** The stack, layer by layer (docs/layer-plans.md: it becomes the preset's variant, pattern or schedule). */
@@ -902,7 +916,197 @@ const nemotronH: Family = {
   },
 };
 
+/**
+ * The Mamba-1 mixer's `ssm` block (attncap's `mamba` kind: mamba_simple.py's layer). d_inner is
+ * `intermediate` when the config states it — MambaConfig passes a stated intermediate_size through
+ * unchanged, and FalconMamba's configs state expand 16 beside the checkpoint's 8,192 = 2·4,096 —
+ * else expand·hidden_size; attncap's block is a whole multiple of the width. The dt rank "auto"
+ * (or absent) is ⌈hidden_size / 16⌉, attncap's default.
+ */
+function mambaSsm(
+  r: Reader,
+  dModel: number,
+  keys: {state: string; conv: string; expand: string; dtRank: string; intermediate?: string},
+): NonNullable<ModelPresetInput['ssm']> {
+  const stated = keys.intermediate === undefined ? undefined : r.optInt(keys.intermediate);
+  const inner = stated ?? (r.optInt(keys.expand) ?? 2) * dModel;
+  if (inner % dModel !== 0)
+    r.problem(
+      keys.intermediate ?? keys.expand,
+      `expected a whole multiple of hidden_size (${dModel}): attncap's Mamba block is expand × hidden_size wide`,
+    );
+  const rank = r.raw(keys.dtRank) === 'auto' ? undefined : r.optInt(keys.dtRank);
+  return {
+    state: r.optInt(keys.state) ?? 16,
+    expand: Math.max(1, Math.round(inner / dModel)),
+    conv: r.optInt(keys.conv) ?? 4,
+    ...(rank === undefined ? {} : {dtRank: rank}),
+  };
+}
+
+/** The Mamba-1 biases attncap does not count as configured: in/out projection biases, no conv bias. */
+function warnMambaBiases(
+  r: Reader,
+  warn: (key: string, message: string) => void,
+  keys: {proj: string; conv: string},
+  projDefault: boolean,
+): void {
+  if (r.bool(keys.proj, projDefault))
+    warn(keys.proj, 'puts biases on the Mamba in/out projections; attncap does not count them');
+  if (!r.bool(keys.conv, true))
+    warn(keys.conv, 'false drops the Mamba conv1d bias; attncap counts it (d_inner weights a layer)');
+}
+
+const mamba: Family = {
+  modelTypes: ['mamba', 'falcon_mamba'],
+  architectures: ['MambaForCausalLM', 'FalconMambaForCausalLM'],
+  map(r, warn) {
+    // configuration_mamba.py / modeling_mamba.py (MambaMixer): in_proj d → 2·d_inner (bias
+    // use_bias, MambaConfig's default true, FalconMamba's false), conv1d (bias use_conv_bias),
+    // x_proj d_inner → dt_rank + 2·state_size, dt_proj with bias, A_log, D, out_proj; an RMSNorm
+    // per block and at the end; tied embeddings unless the config says otherwise. FalconMamba's
+    // RMS norms of B, C and Δ carry no weights (mixer_rms_eps only): not counted.
+    const dModel = r.int('hidden_size', 'the model width');
+    const ssm = mambaSsm(r, dModel, {
+      state: 'state_size',
+      conv: 'conv_kernel',
+      expand: 'expand',
+      dtRank: 'time_step_rank',
+      intermediate: 'intermediate_size',
+    });
+    warnMambaBiases(r, warn, {proj: 'use_bias', conv: 'use_conv_bias'}, r.family === 'mamba');
+    return {
+      fields: {
+        id: '',
+        name: '',
+        sources: [],
+        architecture: 'mamba',
+        dModel,
+        layers: r.int('num_hidden_layers', 'the number of layers'),
+        vocab: r.int('vocab_size', 'the vocabulary size'),
+        causal: true,
+        tiedEmbeddings: r.bool('tie_word_embeddings', true),
+        ssm,
+      },
+    };
+  },
+};
+
+const mamba2: Family = {
+  modelTypes: ['mamba2'],
+  architectures: ['Mamba2ForCausalLM'],
+  map(r, warn) {
+    // configuration_mamba2.py / modeling_mamba2.py (Mamba2Mixer): in_proj d → d_inner + conv_dim +
+    // num_heads with conv_dim = d_inner + 2·n_groups·state_size (bias use_bias, default false),
+    // conv1d over conv_dim (bias use_conv_bias), dt_bias, A_log and D per head, the gated RMSNorm
+    // over d_inner, out_proj; d_inner = num_heads × head_dim. Every layer is the mixer alone
+    // (mlp none: one RMSNorm); untied embeddings by default (Mamba2Config).
+    const dModel = r.int('hidden_size', 'the model width');
+    if (r.bool('use_bias', false))
+      warn('use_bias', 'puts biases on the Mamba-2 in/out projections; attncap does not count them');
+    if (!r.bool('use_conv_bias', true))
+      warn('use_conv_bias', 'false drops the Mamba-2 conv1d bias; attncap counts it');
+    if (!r.bool('rms_norm', true))
+      warn('rms_norm', 'false drops the gated RMSNorm (d_inner weights a layer); attncap counts it');
+    const layers = r.int('num_hidden_layers', 'the number of layers');
+    return {
+      fields: {
+        id: '',
+        name: '',
+        sources: [],
+        architecture: 'transformer',
+        dModel,
+        layers,
+        vocab: r.int('vocab_size', 'the vocabulary size'),
+        contextLength: r.optInt('max_position_embeddings'),
+        causal: true,
+        tiedEmbeddings: r.bool('tie_word_embeddings', false),
+        norm: 'rmsnorm',
+        linearBias: false,
+        mamba2: {
+          state: r.optInt('state_size') ?? 128,
+          headDim: r.optInt('head_dim') ?? 64,
+          heads: r.optInt('num_heads') ?? 128,
+          expand: r.optInt('expand') ?? 2,
+          conv: r.optInt('conv_kernel') ?? 4,
+          groups: r.optInt('n_groups') ?? 1,
+          chunk: r.optInt('chunk_size') ?? 256,
+        },
+      },
+      layers: {
+        kinds: new Array<LayerKind>(layers).fill('mamba2'),
+        mlp: new Array<MlpKind>(layers).fill('none'),
+      },
+    };
+  },
+};
+
+const jamba: Family = {
+  modelTypes: ['jamba'],
+  architectures: ['JambaForCausalLM'],
+  map(r, warn) {
+    // configuration_jamba.py / modeling_jamba.py: layer i is attention when i % attn_layer_period
+    // == attn_layer_offset (8, 4), else a Mamba-1 mixer (JambaMambaMixer: mamba_d_state,
+    // mamba_d_conv, mamba_expand, mamba_dt_rank "auto" = ⌈hidden_size / 16⌉, in/out biases
+    // mamba_proj_bias, conv bias mamba_conv_bias); its FFN is a JambaSparseMoeBlock of
+    // num_experts SwiGLU experts of intermediate_size (num_experts_per_tok per token, a softmax
+    // router without bias) when i % expert_layer_period == expert_layer_offset (2, 1) and
+    // num_experts > 1, else a dense SwiGLU MLP of intermediate_size. Attention: GQA without
+    // biases and without positions. The mixer's dt/B/C RMSNorms (dt_rank + 2·state weights) are
+    // not counted (< 0.001 %).
+    const base = decoderFields(r, {tied: false, act: 'silu'});
+    const layers = base.layers;
+    const attnPeriod = r.optInt('attn_layer_period') ?? 8;
+    const attnOffset = r.optIndex('attn_layer_offset') ?? 4;
+    const expertPeriod = r.optInt('expert_layer_period') ?? 2;
+    const expertOffset = r.optIndex('expert_layer_offset') ?? 1;
+    const experts = r.optInt('num_experts') ?? 16;
+    // JambaConfig._check_supported_offset refuses an offset at or past its period.
+    for (const [what, period, offset] of [
+      ['attn', attnPeriod, attnOffset],
+      ['expert', expertPeriod, expertOffset],
+    ] as const)
+      if (offset >= period)
+        r.problem(`${what}_layer_offset`, `expected a value below ${what}_layer_period (${period})`);
+    const ssm = mambaSsm(r, base.dModel, {
+      state: 'mamba_d_state',
+      conv: 'mamba_d_conv',
+      expand: 'mamba_expand',
+      dtRank: 'mamba_dt_rank',
+    });
+    warnMambaBiases(r, warn, {proj: 'mamba_proj_bias', conv: 'mamba_conv_bias'}, false);
+    const window = r.optInt('sliding_window');
+    const kinds = Array.from(
+      {length: layers},
+      (_, i): LayerKind =>
+        i % attnPeriod !== attnOffset ? 'mamba' : window === undefined ? 'full' : 'sliding',
+    );
+    const moe =
+      experts > 1
+        ? {
+            experts,
+            active: r.optInt('num_experts_per_tok') ?? 2,
+            expertDim: base.dFf ?? 1,
+          }
+        : undefined;
+    const mlp =
+      moe === undefined
+        ? undefined
+        : Array.from(
+            {length: layers},
+            (_, i): MlpKind => (i % expertPeriod === expertOffset ? 'moe' : 'dense'),
+          );
+    return {
+      fields: {...base, ssm, ...(moe === undefined ? {} : {moe})},
+      layers: {kinds, window, ...(mlp === undefined ? {} : {mlp})},
+    };
+  },
+};
+
 const FAMILIES: readonly Family[] = [
+  mamba,
+  mamba2,
+  jamba,
   qwen3Next,
   llama4,
   nemotronH,
@@ -989,7 +1193,7 @@ function defaultId(top: Json, label: string, modelType: string): string {
 
 type PlanEntry = {
   repeat: number;
-  kind?: 'mamba2' | 'gated-deltanet';
+  kind?: 'mamba' | 'mamba2' | 'gated-deltanet';
   name?: string;
   variant?: string;
   sinks?: boolean;
@@ -1027,7 +1231,7 @@ function planOf(layers: Layers | undefined, contextLength: number | undefined): 
     const mlp = layers.mlp?.[i];
     const tail = mlp === undefined ? {} : {mlp};
     if (kind === 'linear') return {kind: 'gated-deltanet', ...tail};
-    if (kind === 'mamba2') return {kind: 'mamba2', ...tail};
+    if (kind === 'mamba' || kind === 'mamba2') return {kind, ...tail};
     const variant =
       kind === 'sliding'
         ? `window:w=${layers.window}`

@@ -130,7 +130,7 @@ export const MODEL_RULES: readonly PresetRule<ModelPreset>[] = [
   {
     name: 'architecture-blocks',
     description:
-      'transformer/vit state heads; vit/swin/paca-vit have vision; swin/paca-vit have stages; mamba has ssm; perceiver/perceiver-io have perceiver; hyena may have hyena; no block the architecture does not use',
+      'transformer/vit state heads (unless no layer attends); vit/swin/paca-vit have vision; swin/paca-vit have stages; mamba has ssm; perceiver/perceiver-io have perceiver; hyena may have hyena; no block the architecture does not use',
     check: model => {
       const problems: Problem[] = [];
       const arch = model.architecture;
@@ -144,14 +144,15 @@ export const MODEL_RULES: readonly PresetRule<ModelPreset>[] = [
             message: `${key} is only used by ${users}, not by architecture '${arch}'`,
           });
       };
-      if (ATTENTION_ARCHITECTURES.has(arch))
+      const kinds = ATTENTION_ARCHITECTURES.has(arch) ? kindsUsed(model) : new Set<string>();
+      // A plan of state-space layers only (Mamba-2, Mamba-Codestral) has no attention to shape.
+      if (ATTENTION_ARCHITECTURES.has(arch) && kinds.has('attention'))
         need(model.heads !== undefined, 'heads', 'heads (query heads per layer)');
       if (VISION_ARCHITECTURES.has(arch))
         need(model.vision !== undefined, 'vision', 'a vision block (imageSize, patch)');
       if (STAGED_ARCHITECTURES.has(arch))
         need((model.stages?.length ?? 0) > 0, 'stages', 'stages (depth, dModel, heads of each)');
       else unused(model.stages !== undefined, 'stages', 'swin and paca-vit');
-      const kinds = ATTENTION_ARCHITECTURES.has(arch) ? kindsUsed(model) : new Set<string>();
       if (arch === 'mamba') need(model.ssm !== undefined, 'ssm', 'an ssm block (state, expand, conv)');
       else if (!kinds.has('mamba')) unused(model.ssm !== undefined, 'ssm', "mamba and a plan's mamba layers");
       if (!kinds.has('mamba2')) unused(model.mamba2 !== undefined, 'mamba2', "a plan's mamba2 layers");

@@ -214,3 +214,42 @@ test('max-seq --model-file for OLMo 2, SmolLM3 and Granite 3.3: the cache at the
     t.is(row.memory.kvCacheBytes, row.maxSeq * perToken, file);
   }
 });
+
+test('cost and max-seq --model-file for the state-space families: Mamba-Codestral keeps a fixed state; Jamba 1.5 Mini (bf16, 103 GB) on an H200 grows in its 4 attention layers only', t => {
+  const args = [
+    '--model-file',
+    `${CONFIGS}/mamba-codestral-7b.json`,
+    '--seq',
+    '1000,100000',
+    '--mode',
+    'decode',
+  ];
+  const cost = runJson<Envelope>(['cost', ...args]);
+  t.is(cost.code, 0);
+  t.deepEqual(cost.json.warnings, []);
+  t.is((cost.json.results[0] as {params: number}).params, 7_285_403_648);
+  const memory = runJson<Envelope>(['memory', ...args, '--hardware', 'h100-sxm']);
+  t.is(memory.code, 0);
+  // 64 layers × (128 × 64 × 128 + 10,240 × 3) elements × 2 B, whatever n.
+  t.deepEqual(
+    (memory.json.results as {memory: {kvCacheBytes: number}}[]).map(r => r.memory.kvCacheBytes),
+    [1, 2].map(() => 64 * (128 * 64 * 128 + 10_240 * 3) * 2),
+  );
+  const jamba = runJson<Envelope>([
+    'max-seq',
+    '--model-file',
+    `${CONFIGS}/jamba-1.5-mini.json`,
+    '--hardware',
+    'h200',
+    '--mode',
+    'decode',
+    '--ignore-context',
+  ]);
+  t.is(jamba.code, 0);
+  const row = jamba.json.results[0] as {maxSeq: number; memory: {kvCacheBytes: number}};
+  // The 28 Mamba layers' state: 8,192 × (16 + 3) elements × 2 B each; the 4 attention layers
+  // 2 × 8 × 128 × 2 B per token.
+  const state = 28 * 8192 * (16 + 3) * 2;
+  t.true(row.maxSeq > 100_000);
+  t.is(row.memory.kvCacheBytes, row.maxSeq * 16_384 + state);
+});

@@ -408,6 +408,9 @@ const PRESET_CONFIGS: [string, string][] = [
   ['gemma-3-27b', 'gemma-3-27b.json'],
   ['gemma-2-9b', 'gemma-2-9b.json'],
   ['llama-3.1-8b', 'llama-3.1-8b.json'],
+  ['mamba-130m', 'mamba-130m.json'],
+  ['mamba-1.4b', 'mamba-1.4b.json'],
+  ['mamba-2.8b', 'mamba-2.8b.json'],
 ];
 
 for (const [id, file] of PRESET_CONFIGS) {
@@ -699,4 +702,118 @@ test('ERNIE 4.5: MoE from moe_layer_start_index, every moe_layer_interval-th lay
   const dense = importHfConfig({...ernie, model_type: 'ernie4_5', use_bias: true}, {label: 'c.json'}).preset;
   t.is(dense.moe, undefined);
   t.is(dense.linearBias, true);
+});
+
+// ---- state-space and hybrid families -------------------------------------------------------------
+
+test("Mamba (state-spaces/mamba-*-hf): the shipped presets' checkpoint-exact counts, d_inner from intermediate_size, dt rank from time_step_rank", t => {
+  // The presets are checkpoint-exact (test/model/published.test.ts); mamba-370m has no preset:
+  // its name's 370M, within 1 % (371,516,416).
+  for (const [file, count] of [
+    ['mamba-130m.json', 129_135_360],
+    ['mamba-1.4b.json', 1_372_178_432],
+    ['mamba-2.8b.json', 2_768_345_600],
+  ] as const)
+    t.is(params(loadModelFile(config(file))), count, file);
+  t.true(within(params(loadModelFile(config('mamba-370m.json'))), 370e6));
+  const {preset, warnings} = importModelFile(config('mamba-2.8b.json'));
+  t.like(preset, {architecture: 'mamba', dModel: 2560, layers: 64, vocab: 50280, tiedEmbeddings: true});
+  t.deepEqual(preset.ssm, {state: 16, expand: 2, conv: 4, dtRank: 160});
+  t.deepEqual(warnings, []);
+});
+
+test('Falcon Mamba 7B: d_inner 8,192 from intermediate_size (not expand 16 × 4,096), untied; 7.27B as the Hub counts', t => {
+  const {preset} = importModelFile(config('falcon-mamba-7b.json'));
+  t.deepEqual(preset.ssm, {state: 16, expand: 2, conv: 4, dtRank: 256});
+  t.false(preset.tiedEmbeddings);
+  // 64 × 105,312,256 (in 4,096 × 16,384, conv 8,192 × 5, x_proj 8,192 × 288, dt_proj 256 × 8,192
+  // + 8,192, A 8,192 × 16, D, out 8,192 × 4,096, norm 4,096) + 2 × 65,024 × 4,096 + 4,096.
+  t.is(params(loadModelFile(config('falcon-mamba-7b.json'))), 7_272_665_088);
+});
+
+test("Mamba biases attncap does not count are warned about (MambaConfig's use_bias defaults to true)", t => {
+  const mamba = json(config('mamba-130m.json'));
+  const {use_bias: _, ...noBias} = mamba;
+  t.deepEqual(importHfConfig({...noBias, use_conv_bias: false}, {label: 'c.json'}).warnings, [
+    'c.json: use_bias: puts biases on the Mamba in/out projections; attncap does not count them',
+    'c.json: use_conv_bias: false drops the Mamba conv1d bias; attncap counts it (d_inner weights a layer)',
+  ]);
+  t.deepEqual(importHfConfig({...noBias, model_type: 'falcon_mamba'}, {label: 'c.json'}).warnings, []);
+  const error = t.throws(() => importHfConfig({...mamba, intermediate_size: 1000}, {label: 'c.json'}));
+  t.is(
+    error.message,
+    "c.json: intermediate_size: expected a whole multiple of hidden_size (768): attncap's Mamba block is expand × hidden_size wide",
+  );
+});
+
+test('Mamba-Codestral 7B (mamba2): 64 Mamba-2 layers without an FFN or attention; 7,285,403,648 parameters exactly', t => {
+  const {preset} = importModelFile(config('mamba-codestral-7b.json'));
+  t.deepEqual(preset.pattern, [{repeat: 1, kind: 'mamba2', mlp: 'none'}]);
+  t.is(preset.heads, undefined);
+  t.deepEqual(preset.mamba2, {
+    state: 128,
+    headDim: 64,
+    heads: 128,
+    expand: 2,
+    conv: 4,
+    groups: 8,
+    chunk: 256,
+  });
+  const model = loadModelFile(config('mamba-codestral-7b.json'));
+  // The model card's count: 64 × (4,096 × 18,560 + 10,240 × 5 + 3 × 128 + 8,192 + 8,192 × 4,096 +
+  // 4,096) + 2 × 32,768 × 4,096 + 4,096.
+  t.is(params(model), 7_285_403_648);
+  // A fixed state per layer and sequence: 128 heads × 64 × 128 (SSM) + 10,240 × 3 (conv), bf16.
+  const perLayer = (128 * 64 * 128 + 10_240 * 3) * 2;
+  t.is(kvBytes(model, 1000), 64 * perLayer);
+  t.is(kvBytes(model, 100_000), 64 * perLayer);
+});
+
+test('Jamba 1.5 Mini: attention at layers 4, 12, 20, 28, Mamba elsewhere, MoE on odd layers; 52B / 12B', t => {
+  const {preset, warnings} = importModelFile(config('jamba-1.5-mini.json'));
+  t.deepEqual(preset.pattern, [
+    {repeat: 1, kind: 'mamba', mlp: 'dense'},
+    {repeat: 1, kind: 'mamba', mlp: 'moe'},
+    {repeat: 1, kind: 'mamba', mlp: 'dense'},
+    {repeat: 1, kind: 'mamba', mlp: 'moe'},
+    {repeat: 1, mlp: 'dense'},
+    {repeat: 1, kind: 'mamba', mlp: 'moe'},
+    {repeat: 1, kind: 'mamba', mlp: 'dense'},
+    {repeat: 1, kind: 'mamba', mlp: 'moe'},
+  ]);
+  t.deepEqual(preset.ssm, {state: 16, expand: 2, conv: 4, dtRank: 256});
+  t.like(preset.moe, {experts: 16, active: 2, expertDim: 14336});
+  t.like(preset, {heads: 32, kvHeads: 8, headDim: 128, layers: 32, dFf: 14336, tiedEmbeddings: false});
+  t.deepEqual(warnings, []);
+  // AI21 (Jamba paper §3, model card): 52B total, 12B active, every weight counted (embeddings
+  // included); attncap 51.57B / 12.11B, inside the rounding of "52B" and "12B" (1 %).
+  const model = loadModelFile(config('jamba-1.5-mini.json'));
+  const e = evaluate(model, workload({mode: 'decode', seq: 1}), undefined);
+  t.true(within(e.params, 52e9), `${e.params}`);
+  t.true(within(e.activeParams, 12e9), `${e.activeParams}`);
+  // Only the 4 attention layers grow: 4 × 2 × 8 × 128 × 2 B per token.
+  t.is(kvBytes(model, 1128) - kvBytes(model, 128), 1000 * 16_384);
+});
+
+test('Jamba: the periods and offsets place the layers; one expert means no MoE; mamba_proj_bias is warned about', t => {
+  const jamba = json(config('jamba-1.5-mini.json'));
+  const small = {
+    ...jamba,
+    num_hidden_layers: 4,
+    attn_layer_period: 2,
+    attn_layer_offset: 0,
+    expert_layer_offset: 0,
+  };
+  t.deepEqual(importHfConfig(small, {label: 'c.json'}).preset.pattern, [
+    {repeat: 1, mlp: 'moe'},
+    {repeat: 1, kind: 'mamba', mlp: 'dense'},
+  ]);
+  const dense = importHfConfig({...small, num_experts: 1, mamba_proj_bias: true}, {label: 'c.json'});
+  t.deepEqual(dense.preset.pattern, [{repeat: 1}, {repeat: 1, kind: 'mamba'}]);
+  t.is(dense.preset.moe, undefined);
+  t.deepEqual(dense.warnings, [
+    'c.json: mamba_proj_bias: puts biases on the Mamba in/out projections; attncap does not count them',
+  ]);
+  const error = t.throws(() => importHfConfig({...jamba, attn_layer_offset: 8}, {label: 'c.json'}));
+  t.is(error.message, 'c.json: attn_layer_offset: expected a value below attn_layer_period (8)');
 });

@@ -4,6 +4,7 @@ import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {InvalidInputError} from '../../src/errors.js';
 import {
+  checkModelObject,
   listHardwareIds,
   listModelIds,
   loadHardware,
@@ -292,4 +293,23 @@ test('every model rule is named and described', t => {
     ],
   );
   for (const rule of MODEL_RULES) t.true(rule.description.length > 10, rule.name);
+});
+
+test('architecture-blocks: a transformer whose plan has no attention layer needs no heads; one attention layer does', t => {
+  const ssmOnly = {
+    id: 'ssm-only',
+    name: 'ssm only',
+    architecture: 'transformer',
+    dModel: 256,
+    layers: 4,
+    causal: true,
+    sources: [{title: 't'}],
+    pattern: [{kind: 'mamba2', mlp: 'none'}],
+    mamba2: {state: 16, headDim: 32},
+  };
+  t.is(checkModelObject(ssmOnly, 'm.json').heads, undefined);
+  const error = t.throws(() =>
+    checkModelObject({...ssmOnly, pattern: [{kind: 'mamba2', mlp: 'none'}, {mlp: 'none'}]}, 'm.json'),
+  );
+  t.is(error.message, "m.json: heads: architecture 'transformer' needs heads (query heads per layer)");
 });
