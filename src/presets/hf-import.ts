@@ -1103,7 +1103,101 @@ const jamba: Family = {
   },
 };
 
+/**
+ * The Mamba-2 block of the hybrids that name it `mamba_*` (Bamba, Granite 4.0-H: BambaMixer and
+ * GraniteMoeHybridMambaLayer are Mamba2Mixer): mamba_n_heads (128), mamba_d_head ("auto" =
+ * mamba_expand × hidden_size / heads), mamba_n_groups (1), mamba_d_state (256), mamba_d_conv (4),
+ * mamba_expand (2), mamba_chunk_size (256); the biases as for Jamba.
+ */
+function hybridMamba2(
+  r: Reader,
+  dModel: number,
+  warn: (key: string, message: string) => void,
+): NonNullable<ModelPresetInput['mamba2']> {
+  const heads = r.optInt('mamba_n_heads') ?? 128;
+  const expand = r.optInt('mamba_expand') ?? 2;
+  const headDim = r.raw('mamba_d_head') === 'auto' ? undefined : r.optInt('mamba_d_head');
+  warnMambaBiases(r, warn, {proj: 'mamba_proj_bias', conv: 'mamba_conv_bias'}, false);
+  return {
+    state: r.optInt('mamba_d_state') ?? 256,
+    headDim: headDim ?? Math.max(1, Math.floor((expand * dModel) / heads)),
+    heads,
+    expand,
+    conv: r.optInt('mamba_d_conv') ?? 4,
+    groups: r.optInt('mamba_n_groups') ?? 1,
+    chunk: r.optInt('mamba_chunk_size') ?? 256,
+  };
+}
+
+const bamba: Family = {
+  modelTypes: ['bamba'],
+  architectures: ['BambaForCausalLM'],
+  map(r, warn) {
+    // configuration_bamba.py / modeling_bamba.py: a Llama decoder (GQA, no biases, SwiGLU of
+    // intermediate_size after every mixer) whose mixer is attention at attn_layer_indices and a
+    // Mamba-2 mixer (BambaMixer) elsewhere; untied embeddings by default. Its partial rotary
+    // embedding changes no cost.
+    const base = {...decoderFields(r, {tied: false, act: 'silu'}), ...llamaBiases(r, warn)};
+    const listed = r.raw('attn_layer_indices');
+    const indices = Array.isArray(listed) ? listed : [];
+    if (
+      listed !== undefined &&
+      (!Array.isArray(listed) || listed.some(i => !Number.isInteger(i) || i < 0 || i >= base.layers))
+    )
+      r.problem(
+        'attn_layer_indices',
+        `expected a list of layer indices below num_hidden_layers (${base.layers})`,
+      );
+    const kinds = Array.from(
+      {length: base.layers},
+      (_, i): LayerKind => (indices.includes(i) ? 'full' : 'mamba2'),
+    );
+    const mamba2 = kinds.includes('mamba2') ? {mamba2: hybridMamba2(r, base.dModel, warn)} : {};
+    return {fields: {...base, ...mamba2}, layers: {kinds}};
+  },
+};
+
+const graniteMoeHybrid: Family = {
+  modelTypes: ['granitemoehybrid'],
+  architectures: ['GraniteMoeHybridForCausalLM'],
+  map(r, warn) {
+    // configuration_granitemoehybrid.py / modeling_granitemoehybrid.py: layer_types ("mamba" /
+    // "attention"; absent: every layer Mamba-2) pick each layer's mixer; every layer then has a
+    // shared SwiGLU MLP of shared_intermediate_size and, with num_local_experts > 0, beside it a
+    // MoE of num_local_experts SwiGLU experts of intermediate_size (num_experts_per_tok per token,
+    // a softmax router without bias) — attncap's MoE with one shared expert. Granite's
+    // multipliers scale activations (not counted); position_embedding_type "nope" has no weights.
+    const base = {...decoderFields(r, {tied: false, act: 'silu'}), ...llamaBiases(r, warn)};
+    const sharedDim = r.optInt('shared_intermediate_size') ?? 1024;
+    const experts = r.raw('num_local_experts') === 0 ? 0 : (r.optInt('num_local_experts') ?? 8);
+    const moe =
+      experts > 0
+        ? {
+            experts,
+            active: r.optInt('num_experts_per_tok') ?? 2,
+            expertDim: base.dFf ?? 1,
+            shared: 1,
+            sharedDim,
+          }
+        : undefined;
+    const kinds =
+      layerTypes(r, base.layers, {mamba: 'mamba2', attention: 'full'}) ??
+      new Array<LayerKind>(base.layers).fill('mamba2');
+    return {
+      fields: {
+        ...base,
+        dFf: moe === undefined ? sharedDim : base.dFf,
+        ...(kinds.includes('mamba2') ? {mamba2: hybridMamba2(r, base.dModel, warn)} : {}),
+        ...(moe === undefined ? {} : {moe}),
+      },
+      layers: {kinds},
+    };
+  },
+};
+
 const FAMILIES: readonly Family[] = [
+  bamba,
+  graniteMoeHybrid,
   mamba,
   mamba2,
   jamba,

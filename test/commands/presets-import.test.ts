@@ -102,7 +102,7 @@ test('bad configs exit 2 with the message naming the field, and write nothing', 
     const cases: [string, string][] = [
       [
         'unsupported-type.json',
-        'model_type: "rwkv" is not a model type attncap imports; supported: bert, cohere2, deepseek_v2,',
+        'model_type: "rwkv" is not a model type attncap imports; supported: bamba, bert, cohere2, deepseek_v2,',
       ],
       ['missing-hidden-size.json', 'hidden_size: missing required field of a llama config (the model width)'],
     ];

@@ -817,3 +817,75 @@ test('Jamba: the periods and offsets place the layers; one expert means no MoE; 
   const error = t.throws(() => importHfConfig({...jamba, attn_layer_offset: 8}, {label: 'c.json'}));
   t.is(error.message, 'c.json: attn_layer_offset: expected a value below attn_layer_period (8)');
 });
+
+test('Bamba 9B: attention at attn_layer_indices 9, 18, 27, Mamba-2 elsewhere, an MLP after every mixer; 9.78B as the Hub counts', t => {
+  const {preset, warnings} = importModelFile(config('bamba-9b.json'));
+  t.deepEqual(preset.schedule, [
+    {repeat: 9, kind: 'mamba2'},
+    {repeat: 1},
+    {repeat: 8, kind: 'mamba2'},
+    {repeat: 1},
+    {repeat: 8, kind: 'mamba2'},
+    {repeat: 1},
+    {repeat: 4, kind: 'mamba2'},
+  ]);
+  // BambaConfig's defaults: 128 heads, mamba_d_head "auto" = 2 × 4,096 / 128, one group.
+  t.deepEqual(preset.mamba2, {
+    state: 128,
+    headDim: 64,
+    heads: 128,
+    expand: 2,
+    conv: 4,
+    groups: 1,
+    chunk: 256,
+  });
+  t.deepEqual(warnings, []);
+  const model = loadModelFile(config('bamba-9b.json'));
+  // 29 × (68,681,728 in_proj + 42,240 conv + 384 + 8,192 + 33,554,432 out_proj + 176,160,768 MLP +
+  // 8,192 norms) + 3 × (41,943,040 + 176,160,768 + 8,192) + 2 × 128,256 × 4,096 + 4,096.
+  t.is(params(model), 9_780_235_392);
+  t.is(kvBytes(model, 1128) - kvBytes(model, 128), 1000 * 3 * 2 * 8 * 128 * 2);
+  const error = t.throws(() =>
+    importHfConfig({...json(config('bamba-9b.json')), attn_layer_indices: [9, 32]}, {label: 'c.json'}),
+  );
+  t.is(
+    error.message,
+    'c.json: attn_layer_indices: expected a list of layer indices below num_hidden_layers (32)',
+  );
+});
+
+test('Granite 4.0-H Small: layer_types pick Mamba-2 or attention; every layer 72 experts + the shared MLP; 32B / 9B', t => {
+  const {preset} = importModelFile(config('granite-4.0-h-small.json'));
+  t.deepEqual(preset.pattern, [{repeat: 5, kind: 'mamba2'}, {repeat: 1}, {repeat: 4, kind: 'mamba2'}]);
+  t.like(preset.moe, {experts: 72, active: 10, expertDim: 768, shared: 1, sharedDim: 1536});
+  t.like(preset.mamba2, {heads: 128, headDim: 64, groups: 1, state: 128});
+  const model = loadModelFile(config('granite-4.0-h-small.json'));
+  const e = evaluate(model, workload({mode: 'decode', seq: 1}), undefined);
+  // IBM: 32B total, 9B active, all weights (the tied embedding once). attncap 32.21B / 8.80B:
+  // "9B" rounds 8.5–9.5B.
+  t.true(within(e.params, 32e9), `${e.params}`);
+  t.true(within(e.activeParams, 9e9, 0.056), `${e.activeParams}`);
+  t.is(kvBytes(model, 1128) - kvBytes(model, 128), 1000 * 4 * 2 * 8 * 128 * 2);
+  // No experts (Granite 4.0-H Micro's shape): the shared MLP is the dense FFN; all attention: no mamba2 block.
+  const dense = importHfConfig(
+    {
+      ...json(config('granite-4.0-h-small.json')),
+      num_local_experts: 0,
+      layer_types: new Array(40).fill('attention'),
+    },
+    {label: 'c.json'},
+  ).preset;
+  t.like(dense, {dFf: 1536, moe: undefined, mamba2: undefined, variant: 'standard'});
+});
+
+test('falcon_h1 (attention and Mamba-2 in parallel in every layer) still exits 2 naming the type', t => {
+  const error = t.throws(() =>
+    importHfConfig({model_type: 'falcon_h1', hidden_size: 1024}, {label: 'c.json'}),
+  );
+  t.true(error instanceof InvalidInputError);
+  t.true(
+    error.message.startsWith(
+      'c.json: model_type: "falcon_h1" is not a model type attncap imports; supported: bamba,',
+    ),
+  );
+});
