@@ -373,10 +373,16 @@ const granite: Family = {
 };
 
 const qwen2: Family = {
-  modelTypes: ['qwen2'],
-  architectures: ['Qwen2ForCausalLM'],
+  modelTypes: ['qwen2', 'qwen2_vl', 'qwen2_5_vl'],
+  architectures: [
+    'Qwen2ForCausalLM',
+    'Qwen2VLForConditionalGeneration',
+    'Qwen2_5_VLForConditionalGeneration',
+  ],
   map(r) {
-    // modeling_qwen2.py: q_proj, k_proj, v_proj with bias=True, o_proj bias=False.
+    // modeling_qwen2.py: q_proj, k_proj, v_proj with bias=True, o_proj bias=False. Qwen2-VL and
+    // Qwen2.5-VL (configuration_qwen2_vl.py, configuration_qwen2_5_vl.py) keep this decoder's
+    // fields at the top level (newer files under text_config); their M-RoPE changes no cost.
     const fields = {...decoderFields(r, {tied: false, act: 'silu'}), attentionBias: 'qkv' as const};
     return {fields, layers: qwenWindow(r, fields.layers)};
   },
@@ -403,10 +409,16 @@ const phi3: Family = {
 };
 
 const gemma: Family = {
-  modelTypes: ['gemma2', 'gemma3_text', 'gemma3'],
-  architectures: ['Gemma2ForCausalLM', 'Gemma3ForCausalLM', 'Gemma3ForConditionalGeneration'],
+  modelTypes: ['gemma', 'gemma2', 'gemma3_text', 'gemma3'],
+  architectures: [
+    'GemmaForCausalLM',
+    'Gemma2ForCausalLM',
+    'Gemma3ForCausalLM',
+    'Gemma3ForConditionalGeneration',
+  ],
   map(r, warn) {
-    // Gemma2Config / Gemma3TextConfig: head_dim 256 and tied embeddings by default, GeGLU (gelu_pytorch_tanh).
+    // GemmaConfig (Gemma 1, CodeGemma) / Gemma2Config / Gemma3TextConfig: head_dim 256 and tied
+    // embeddings by default, GeGLU (gelu_pytorch_tanh); Gemma 1 has no window (every layer global).
     const fields = {
       ...decoderFields(r, {headDim: 256, tied: true, act: 'gelu_pytorch_tanh'}),
       ...llamaBiases(r, warn),
@@ -417,6 +429,7 @@ const gemma: Family = {
       'attn_logit_softcapping',
       'caps every attention score with a tanh; attncap does not count it',
     );
+    if (r.family === 'gemma') return {fields};
     const pattern = r.family === 'gemma2' ? 2 : (r.optInt('sliding_window_pattern') ?? 6);
     return {fields, layers: patternedWindow(r, fields.layers, pattern)};
   },
@@ -1195,7 +1208,100 @@ const graniteMoeHybrid: Family = {
   },
 };
 
+/**
+ * The decoders with LayerNorm, a plain (ungated) GELU MLP and biases (Phi-2, Pythia, StarCoder2):
+ * every projection carries a bias unless `bias` says otherwise; rotary positions (no weights).
+ */
+function layerNormDecoder(r: Reader, fields: {act: string; tied: boolean; bias: boolean}): ModelPresetInput {
+  const dModel = r.int('hidden_size', 'the model width');
+  const heads = r.int('num_attention_heads', 'query heads');
+  const act = r.str('hidden_act') ?? fields.act;
+  return {
+    id: '',
+    name: '',
+    sources: [],
+    architecture: 'transformer',
+    dModel,
+    heads,
+    kvHeads: r.optInt('num_key_value_heads') ?? heads,
+    headDim: r.optInt('head_dim') ?? Math.floor(dModel / heads),
+    layers: r.int('num_hidden_layers', 'the number of layers'),
+    dFf: r.int('intermediate_size', 'the MLP width'),
+    ffn: act === 'relu' ? 'relu' : 'gelu',
+    vocab: r.int('vocab_size', 'the vocabulary size'),
+    contextLength: r.optInt('max_position_embeddings'),
+    causal: true,
+    tiedEmbeddings: r.bool('tie_word_embeddings', fields.tied),
+    norm: 'layernorm',
+    linearBias: fields.bias,
+  };
+}
+
+const phi: Family = {
+  modelTypes: ['phi'],
+  architectures: ['PhiForCausalLM'],
+  map(r, warn) {
+    // configuration_phi.py / modeling_phi.py (Phi-1, 1.5, 2): q/k/v/dense and fc1/fc2 with biases,
+    // a GELU (gelu_new) MLP, one LayerNorm before the parallel attention and MLP (attncap counts
+    // two: 2·d weights a layer, 0.006 % of Phi-2), an LM head with a bias (vocab weights, not
+    // counted), untied. partial_rotary_factor changes no cost.
+    const fields = layerNormDecoder(r, {act: 'gelu_new', tied: false, bias: true});
+    warnIfSet(
+      r,
+      warn,
+      'qk_layernorm',
+      'adds LayerNorms over each query and key head; attncap does not count them',
+    );
+    return {fields};
+  },
+};
+
+const gptNeox: Family = {
+  modelTypes: ['gpt_neox'],
+  architectures: ['GPTNeoXForCausalLM'],
+  map(r, warn) {
+    // configuration_gpt_neox.py / modeling_gpt_neox.py (Pythia, GPT-NeoX-20B): a fused
+    // query_key_value and dense with bias=attention_bias (default true), dense_h_to_4h and
+    // dense_4h_to_h with biases, a GELU MLP, two LayerNorms a layer, untied embed_in / embed_out.
+    // use_parallel_residual (attention and MLP from the same input) and rotary_pct change no cost.
+    const attentionBias = r.bool('attention_bias', true);
+    const fields = layerNormDecoder(r, {act: 'gelu', tied: false, bias: attentionBias});
+    if (!attentionBias)
+      warn(
+        'attention_bias',
+        'false drops the attention biases but keeps the MLP biases; attncap counts neither',
+      );
+    return {fields};
+  },
+};
+
+const starcoder2: Family = {
+  modelTypes: ['starcoder2'],
+  architectures: ['Starcoder2ForCausalLM'],
+  map(r) {
+    // configuration_starcoder2.py / modeling_starcoder2.py: q/k/v/o and c_fc/c_proj with
+    // bias=use_bias (default true), a GELU (gelu_pytorch_tanh) MLP, two LayerNorms a layer, GQA,
+    // tied embeddings by default; sliding_window (default 4,096) on every layer.
+    const fields = layerNormDecoder(r, {
+      act: 'gelu_pytorch_tanh',
+      tied: true,
+      bias: r.bool('use_bias', true),
+    });
+    const window = windowOr(r, 4096);
+    return {
+      fields,
+      layers:
+        window === undefined
+          ? undefined
+          : {kinds: new Array<LayerKind>(fields.layers).fill('sliding'), window},
+    };
+  },
+};
+
 const FAMILIES: readonly Family[] = [
+  phi,
+  gptNeox,
+  starcoder2,
   bamba,
   graniteMoeHybrid,
   mamba,

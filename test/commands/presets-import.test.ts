@@ -253,3 +253,26 @@ test('cost and max-seq --model-file for the state-space families: Mamba-Codestra
   t.true(row.maxSeq > 100_000);
   t.is(row.memory.kvCacheBytes, row.maxSeq * 16_384 + state);
 });
+
+test('max-seq --model-file for Gemma 7B, Phi-2 and Pythia 6.9B: the cache at the answer is the answer × the hand-computed bytes per token', t => {
+  for (const [file, perToken] of [
+    ['gemma-7b.json', 28 * 2 * 16 * 256 * 2],
+    ['phi-2.json', 32 * 2 * 32 * 80 * 2],
+    ['pythia-6.9b.json', 32 * 2 * 32 * 128 * 2],
+  ] as const) {
+    const run = runJson<Envelope>([
+      'max-seq',
+      '--model-file',
+      `${CONFIGS}/${file}`,
+      '--hardware',
+      'h100-sxm',
+      '--mode',
+      'decode',
+      '--ignore-context',
+    ]);
+    t.is(run.code, 0, file);
+    const row = run.json.results[0] as {maxSeq: number; memory: {kvCacheBytes: number}};
+    t.true(row.maxSeq > 50_000, file);
+    t.is(row.memory.kvCacheBytes, row.maxSeq * perToken, file);
+  }
+});

@@ -9,7 +9,7 @@ import test from 'ava';
 import {InvalidInputError} from '../../src/errors.js';
 import {evaluate} from '../../src/model/engine.js';
 import {HF_MODEL_TYPES, importHfConfig, isHfConfig} from '../../src/presets/hf-import.js';
-import {importModelFile, loadModelFile, modelWarnings} from '../../src/presets/load.js';
+import {checkModelObject, importModelFile, loadModelFile, modelWarnings} from '../../src/presets/load.js';
 import type {ModelPreset} from '../../src/schema/presets.js';
 import {costQ} from '../helpers/queries.js';
 import {workload} from '../model/architectures/fixtures.js';
@@ -37,6 +37,18 @@ const DENSE: {file: string; params: number; published: string; kvPerToken: numbe
   {file: 'olmo-2-1124-7b.json', params: 7.3e9, published: 'OLMo 2 7B: 7.3B', kvPerToken: 524_288},
   {file: 'smollm3-3b.json', params: 3.08e9, published: 'SmolLM3-3B: 3.08B', kvPerToken: 73_728},
   {file: 'granite-3.3-8b.json', params: 8.17e9, published: 'Granite 3.3 8B: 8.17B', kvPerToken: 163_840},
+  // Google's Gemma report: 8.54B for Gemma 7B (embeddings counted once: tied). MHA, head_dim 256.
+  {file: 'gemma-7b.json', params: 8.54e9, published: 'Gemma 7B: 8.54B', kvPerToken: 28 * 2 * 16 * 256 * 2},
+  // The Hub's counts (safetensors); Phi-2 MHA of 80-channel heads, StarCoder2 GQA of 2 kv heads
+  // (below its 4,096-token window every token is kept).
+  {file: 'phi-2.json', params: 2.78e9, published: 'Phi-2: 2.78B', kvPerToken: 32 * 2 * 32 * 80 * 2},
+  {
+    file: 'starcoder2-3b.json',
+    params: 3.03e9,
+    published: 'StarCoder2-3B: 3.03B',
+    kvPerToken: 30 * 2 * 2 * 128 * 2,
+  },
+  {file: 'pythia-6.9b.json', params: 6.857e9, published: 'Pythia 6.9B: 6,857,302,016', kvPerToken: 524_288},
 ];
 
 for (const c of DENSE) {
@@ -888,4 +900,81 @@ test('falcon_h1 (attention and Mamba-2 in parallel in every layer) still exits 2
       'c.json: model_type: "falcon_h1" is not a model type attncap imports; supported: bamba,',
     ),
   );
+});
+
+test('Pythia 6.9B (gpt_neox): the checkpoint count exactly; parallel residual and rotary_pct change nothing; attention_bias false warned', t => {
+  const {preset, warnings} = importModelFile(config('pythia-6.9b.json'));
+  t.like(preset, {
+    norm: 'layernorm',
+    ffn: 'gelu',
+    linearBias: true,
+    tiedEmbeddings: false,
+    dFf: 16384,
+    variant: 'standard',
+  });
+  t.deepEqual(warnings, []);
+  // The Pythia suite's table: 6,857,302,016 total (6,444,163,072 without the two embeddings).
+  t.is(params(loadModelFile(config('pythia-6.9b.json'))), 6_857_302_016);
+  const unbiased = importHfConfig(
+    {...json(config('pythia-6.9b.json')), attention_bias: false},
+    {label: 'c.json'},
+  );
+  t.false(unbiased.preset.linearBias);
+  t.deepEqual(unbiased.warnings, [
+    'c.json: attention_bias: false drops the attention biases but keeps the MLP biases; attncap counts neither',
+  ]);
+});
+
+test('Phi-2 (phi): LayerNorm, biases, GELU MLP, untied; 112,640 weights from the checkpoint (one LayerNorm a layer counted as two, the LM head bias left out)', t => {
+  const {preset, warnings} = importModelFile(config('phi-2.json'));
+  t.like(preset, {norm: 'layernorm', ffn: 'gelu', linearBias: true, tiedEmbeddings: false, headDim: 80});
+  t.deepEqual(warnings, []);
+  // The checkpoint: 2,779,683,840; attncap + 32 × 2 × 2,560 (a second LayerNorm) − 51,200 (head bias).
+  t.is(params(loadModelFile(config('phi-2.json'))), 2_779_683_840 + 32 * 2 * 2560 - 51_200);
+  t.deepEqual(
+    importHfConfig({...json(config('phi-2.json')), qk_layernorm: true}, {label: 'c.json'}).warnings,
+    ['c.json: qk_layernorm: adds LayerNorms over each query and key head; attncap does not count them'],
+  );
+});
+
+test('StarCoder2 3B: the 4,096-token window on every layer, LayerNorm, biases, tied; Gemma 7B: every layer global', t => {
+  const sc = importModelFile(config('starcoder2-3b.json')).preset;
+  t.like(sc, {
+    variant: 'window:w=4096',
+    norm: 'layernorm',
+    ffn: 'gelu',
+    linearBias: true,
+    tiedEmbeddings: true,
+  });
+  const model = loadModelFile(config('starcoder2-3b.json'));
+  t.is(kvBytes(model, 100_000), 4096 * 30 * 2 * 2 * 128 * 2);
+  const gemma = importModelFile(config('gemma-7b.json')).preset;
+  t.like(gemma, {variant: 'standard', ffn: 'geglu', headDim: 256, kvHeads: 16, tiedEmbeddings: true});
+});
+
+test('Qwen2-VL / Qwen2.5-VL: the text decoder at the top level as Qwen2 (7.6B, the vision tower warned about)', t => {
+  // Qwen2-VL-7B-Instruct's text fields; the Qwen2-VL report counts a 675M ViT and a 7.6B LLM.
+  const qwen2vl = {
+    model_type: 'qwen2_vl',
+    hidden_size: 3584,
+    intermediate_size: 18944,
+    num_attention_heads: 28,
+    num_hidden_layers: 28,
+    num_key_value_heads: 4,
+    vocab_size: 152064,
+    max_position_embeddings: 32768,
+    sliding_window: 32768,
+    use_sliding_window: false,
+    tie_word_embeddings: false,
+    vision_config: {depth: 32, embed_dim: 1280},
+  };
+  for (const model_type of ['qwen2_vl', 'qwen2_5_vl']) {
+    const {preset, warnings} = importHfConfig({...qwen2vl, model_type}, {label: 'c.json'});
+    t.like(preset, {attentionBias: 'qkv', variant: 'standard', kvHeads: 4});
+    t.deepEqual(warnings, [
+      'c.json: vision_config: the vision tower is not counted; attncap models the text decoder',
+    ]);
+    const model = checkModelObject(preset, 'c.json');
+    t.true(within(params(model), 7.6e9), `${params(model)}`);
+  }
 });
