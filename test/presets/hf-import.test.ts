@@ -978,3 +978,22 @@ test('Qwen2-VL / Qwen2.5-VL: the text decoder at the top level as Qwen2 (7.6B, t
     t.true(within(params(model), 7.6e9), `${params(model)}`);
   }
 });
+
+test("Jamba 1.5 Large: the Mini config with the Large dimensions counts 398.6B / 94.1B against AI21's 398B / 94B", t => {
+  // The Jamba-1.5 report (arXiv:2408.12570) §2: 72 layers in 9 blocks of 8 (1 attention : 7 Mamba),
+  // d 8,192, 64 query and 8 key-value heads, 16 experts (2 per token) every other layer; the FFN
+  // width 24,576 and dt rank 512 (= ⌈8,192 / 16⌉) as the Hub config states them. All weights counted.
+  const large = {
+    ...json(config('jamba-1.5-mini.json')),
+    hidden_size: 8192,
+    intermediate_size: 24576,
+    num_hidden_layers: 72,
+    num_attention_heads: 64,
+    num_key_value_heads: 8,
+    mamba_dt_rank: 512,
+  };
+  const model = checkModelObject(importHfConfig(large, {label: 'c.json'}).preset, 'c.json');
+  const e = evaluate(model, workload({mode: 'decode', seq: 1}), undefined);
+  t.true(within(e.params, 398e9, 0.002), `${e.params}`);
+  t.true(within(e.activeParams, 94e9, 0.002), `${e.activeParams}`);
+});
