@@ -158,9 +158,12 @@ export function groupLabel(g: PlanGroup): string {
  * a uniform model: '32× standard'.
  */
 export function planSummary(model: ModelPreset): string {
-  const distinct = planCostGroups(model);
-  const parts = distinct.map(g => `${g.repeat}× ${groupLabel(g)}`);
-  if (distinct.length === 1) return parts[0]!;
+  // Entries that are the same layer (Jamba's 8-entry pattern repeats its mamba layers) count once.
+  const counts = new Map<string, number>();
+  for (const g of planCostGroups(model))
+    counts.set(groupLabel(g), (counts.get(groupLabel(g)) ?? 0) + g.repeat);
+  const parts = [...counts].map(([label, repeat]) => `${repeat}× ${label}`);
+  if (parts.length === 1) return parts[0]!;
   const how = model.pattern
     ? ` (pattern ${model.pattern.map(e => e.repeat).join(':')})`
     : model.schedule

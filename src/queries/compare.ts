@@ -32,6 +32,29 @@ export interface CompareQuery {
 
 export function runCompare(r: ResolvedScenario, opts: {baseline: string; breakdown: boolean}): CompareQuery {
   const baseline = resolveVariant(opts.baseline, 'baseline');
+  // A model without attention layers (resolve leaves it one row, its own layers): nothing to
+  // compare variants on, so its row is its own baseline.
+  if (r.variants.every(v => v === undefined)) {
+    const q = runCost(r, {breakdown: opts.breakdown});
+    return {
+      inputs: {...q.inputs, baseline: q.modelLabel},
+      rows: q.rows.map(row => ({
+        ...row,
+        model: q.modelLabel,
+        id: r.model.architecture,
+        family: 'model',
+        exact: true,
+        tradeoff: `no attention layers: the ${r.model.architecture} model's own layers, which no attention variant changes`,
+        flopsRatio: 1,
+        hbmBytesRatio: 1,
+        pairsRatio: 1,
+      })),
+      baseline: q.modelLabel,
+      model: q.model,
+      modelLabel: q.modelLabel,
+      warnings: q.warnings,
+    };
+  }
   const resolved = r.variants.filter(v => v !== undefined);
   const baseIndex = resolved.findIndex(v => v.label === baseline.label);
   const all = baseIndex >= 0 ? resolved : [baseline, ...resolved];

@@ -25,7 +25,7 @@ import {
 } from '../inputs.js';
 import {getArchitecture} from '../model/architectures/index.js';
 import {runsOnMla} from '../model/architectures/mla.js';
-import {applyVariantOverrides, hasSelector, parseVariantOverride} from '../model/plan.js';
+import {applyVariantOverrides, hasSelector, kindsUsed, parseVariantOverride} from '../model/plan.js';
 import type {ResolvedVariant} from '../model/types.js';
 import {resolveVariant} from '../model/variants/index.js';
 import {checkHardwareObject, checkModelObject, modelWarnings} from '../presets/load.js';
@@ -291,6 +291,9 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
       plain.length > 0
         ? plain.map(spec => attempt('variant', () => resolveVariant(spec, 'variant')) as ResolvedVariant)
         : [undefined];
+    // A model without attention layers (Mamba, RNN, Hyena; a plan of Mamba-2 layers) has one
+    // answer whatever the variants: one row, its own layers (a --variant given says it is ignored).
+    if (model && !hasAttention(model)) variants = [undefined];
     // A command's default variants (the report's) that the model cannot run are left out, saying
     // so: MLA keeps one latent per position, which low-rank and kernel variants have no use for.
     if (specs.length === 0 && model?.mla) {
@@ -417,11 +420,13 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
     ...defaultNotes.map(note => warning('variant-ignored', note)),
   ];
   const arch = getArchitecture(model.architecture);
-  if (specs.length > 0 && !arch.takesVariant) {
+  if (specs.length > 0 && !hasAttention(model)) {
     warnings.push(
       warning(
         'variant-ignored',
-        `${model.id} is a ${model.architecture} model without attention layers: the variant is ignored`,
+        arch.takesVariant
+          ? `${model.id} has no attention layers (${[...kindsUsed(model)].join(', ')}): the variant is ignored`
+          : `${model.id} is a ${model.architecture} model without attention layers: the variant is ignored`,
       ),
     );
   }
@@ -563,4 +568,9 @@ export function asField<T>(r: {origin: Origin}, fn: () => T): T {
     if (r.origin.kind === 'flags' || !(error instanceof InvalidInputError)) throw error;
     throw new InvalidInputError(fieldMessage(error.message), {path: error.path, hint: error.hint});
   }
+}
+
+/** Whether a variant changes anything of `model`: it has attention layers (docs/layer-plans.md). */
+function hasAttention(model: ModelPreset): boolean {
+  return getArchitecture(model.architecture).takesVariant && kindsUsed(model).has('attention');
 }

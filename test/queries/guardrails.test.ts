@@ -1,6 +1,7 @@
 /**
  * The guardrails of docs/warnings.md, each with the exact case that once answered silently wrong.
  */
+import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {runCli, runJson} from '../helpers/cli.js';
 import {compareQ, costQ, crossoverQ, latencyQ, maxSeqQ, reportQ, sweepQ} from '../helpers/queries.js';
@@ -236,4 +237,30 @@ test("report of a model split across GPUs: per-GPU rows, the model's own paramet
   t.is(flash(one).maxSeq, null);
   t.is(flash(tp8).maxSeq, 131_072);
   t.true(flash(tp8).memory.weightsBytes < flash(one).memory.weightsBytes / 7);
+});
+
+test('a model without attention layers has one row, its own layers, wherever variants would multiply rows', async t => {
+  const report = await reportQ({model: 'mamba-130m'});
+  t.deepEqual(
+    report.facts.map(f => f.label),
+    ['mamba'],
+  );
+  t.is(report.rows.length, 4); // one per default device
+  const compare = await compareQ({model: 'mamba-130m'}, {baseline: 'standard', breakdown: false});
+  t.is(compare.rows.length, 1);
+  t.is(compare.rows[0]!.flopsRatio, 1);
+  t.regex(compare.rows[0]!.tradeoff, /no attention layers/);
+  // A Mamba-2 plan in a transformer preset (an imported mamba2 config) likewise, and --variant says it is ignored.
+  const cost = await costQ({
+    'model-file': fileURLToPath(
+      new URL('../../../test/fixtures/hf-configs/mamba-codestral-7b.json', import.meta.url),
+    ),
+    variant: ['standard', 'flash'],
+  });
+  t.is(cost.rows.length, 1);
+  t.true(
+    cost.warnings.some(
+      w => w.code === 'variant-ignored' && /has no attention layers \(mamba2\)/.test(w.message),
+    ),
+  );
 });
