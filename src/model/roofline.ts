@@ -44,9 +44,10 @@ export interface TimedWork {
  *   the slots' last tiles do: on average half the last-handed tile after the balanced time
  *   W/slots, and never before the longest tile itself — max(p_max, W/slots + p_last/2) / (W/slots),
  *   W and p in steps including c₀. p_last is the longest tile in grid order (each head's tiles
- *   in turn, FA2), the shortest when the kernel hands out the longest first (`longestFirst`, FA3).
+ *   in turn, FA2's forward), the shortest when the longest go first (`longestFirst`: FA3's
+ *   scheduler; every backward, whose grid of key blocks starts with the longest).
  */
-export function tileFactor(c: TimedWork, r: FamilyRates): number {
+export function tileFactor(c: TimedWork, r: FamilyRates, pass: 'forward' | 'backward' = 'forward'): number {
   const tiles = c.tiles ?? 0;
   if (tiles <= 0) return 1;
   const steps = c.tileSteps ?? 0;
@@ -58,7 +59,10 @@ export function tileFactor(c: TimedWork, r: FamilyRates): number {
   let schedule = 1;
   if (slots > 0 && longest > 0 && work > 0) {
     const balanced = work / slots;
-    const last = (r.longestFirst ? (c.minTileSteps ?? 0) : longest) + c0;
+    // A backward grid runs over key blocks, and a causal key block's queries are those below the
+    // diagonal: its grid order is longest first whatever the kernel (FA2: grid(num_n_block, b, h)).
+    const longestFirst = r.longestFirst || pass === 'backward';
+    const last = (longestFirst ? (c.minTileSteps ?? 0) : longest) + c0;
     schedule = Math.max(longest + c0, balanced + last / 2) / balanced;
   } else if (slots > 0) schedule = (Math.ceil(tiles / slots) * slots) / tiles;
   return (c.blockWork ?? 1) * overhead * schedule;
@@ -84,12 +88,14 @@ export function componentSeconds(c: TimedWork, rates: DeviceRates, flopsPerMac: 
   // kernel runs fewer FLOP/s than the forward).
   const passes = c.passes ?? 1;
   const backward = passes > 0 ? (c.backwardPasses ?? 0) / passes : 0;
-  const matrixSeconds =
-    backward > 0 && r.backwardMatrixFlopsPerSec !== undefined
-      ? matmulFlops * ((1 - backward) / r.matrixFlopsPerSec + backward / r.backwardMatrixFlopsPerSec)
-      : matmulFlops / r.matrixFlopsPerSec;
+  const backwardRate = r.backwardMatrixFlopsPerSec ?? r.matrixFlopsPerSec;
   const tile = tileFactor(c, r);
-  const computeSeconds = matrixSeconds * tile;
+  const computeSeconds =
+    backward > 0
+      ? matmulFlops *
+        (((1 - backward) / r.matrixFlopsPerSec) * tile +
+          (backward / backwardRate) * tileFactor(c, r, 'backward'))
+      : (matmulFlops / r.matrixFlopsPerSec) * tile;
   const vectorSeconds = (c.vectorFlops / r.vectorFlopsPerSec) * tile;
   const memorySeconds = bytes / r.bytesPerSec;
   const launchSeconds = c.launches * r.launchSeconds;

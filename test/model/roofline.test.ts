@@ -132,3 +132,19 @@ test('a kernel that hands out its longest tiles first (FA3 causal) ends half its
   const modelled = tileFactor(causal, {...r, longestFirst: true});
   t.true(Math.abs(modelled - simulated) / simulated < 0.01, `${modelled} vs ${simulated}`);
 });
+
+test("a causal backward's grid of key blocks starts with its longest: its tail is half the shortest tile", t => {
+  const r = {...base, tileOverheadSteps: 0, slots: 264, backwardMatrixFlopsPerSec: 50e12};
+  const W = 16 * ((128 * 129) / 2);
+  const causal = {...work, tiles: 16 * 128, tileSteps: W, maxTileSteps: 128, minTileSteps: 1};
+  t.is(tileFactor(causal, r, 'backward'), (W / 264 + 0.5) / (W / 264));
+  t.is(tileFactor(causal, r), (W / 264 + 64) / (W / 264));
+  // Forward + backward (1 of 3.5 passes forward): each part at its own rate and its own tail.
+  const train = {...causal, passes: 3.5, backwardPasses: 2.5, readBytes: 0};
+  const got = componentSeconds(train, rates(r), 2).computeSeconds;
+  const matmul = 2 * work.macs;
+  const want =
+    ((matmul * (1 / 3.5)) / 100e12) * tileFactor(causal, r) +
+    ((matmul * (2.5 / 3.5)) / 50e12) * tileFactor(causal, r, 'backward');
+  t.true(Math.abs(got - want) / want < 1e-12, `${got} vs ${want}`);
+});
