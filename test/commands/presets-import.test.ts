@@ -192,11 +192,14 @@ test('cost and max-seq --model-file for the 2025 families: GLM-4.5-Air counted b
   );
 });
 
-test('max-seq --model-file for OLMo 2, SmolLM3 and Granite 3.3: the cache at the answer is the answer × the hand-computed bytes per token', t => {
+test('max-seq --model-file for OLMo 2, SmolLM3, Granite 3.3, Gemma 7B, Phi-2 and Pythia 6.9B: the cache at the answer is the answer × the hand-computed bytes per token', t => {
   for (const [file, perToken] of [
     ['olmo-2-1124-7b.json', 32 * 2 * 32 * 128 * 2],
     ['smollm3-3b.json', 36 * 2 * 4 * 128 * 2],
     ['granite-3.3-8b.json', 40 * 2 * 8 * 128 * 2],
+    ['gemma-7b.json', 28 * 2 * 16 * 256 * 2],
+    ['phi-2.json', 32 * 2 * 32 * 80 * 2],
+    ['pythia-6.9b.json', 32 * 2 * 32 * 128 * 2],
   ] as const) {
     const run = runJson<Envelope>([
       'max-seq',
@@ -210,7 +213,7 @@ test('max-seq --model-file for OLMo 2, SmolLM3 and Granite 3.3: the cache at the
     ]);
     t.is(run.code, 0, file);
     const row = run.json.results[0] as {maxSeq: number; memory: {kvCacheBytes: number}};
-    t.true(row.maxSeq > 100_000, file);
+    t.true(row.maxSeq > 50_000, file);
     t.is(row.memory.kvCacheBytes, row.maxSeq * perToken, file);
   }
 });
@@ -252,27 +255,4 @@ test('cost and max-seq --model-file for the state-space families: Mamba-Codestra
   const state = 28 * 8192 * (16 + 3) * 2;
   t.true(row.maxSeq > 100_000);
   t.is(row.memory.kvCacheBytes, row.maxSeq * 16_384 + state);
-});
-
-test('max-seq --model-file for Gemma 7B, Phi-2 and Pythia 6.9B: the cache at the answer is the answer × the hand-computed bytes per token', t => {
-  for (const [file, perToken] of [
-    ['gemma-7b.json', 28 * 2 * 16 * 256 * 2],
-    ['phi-2.json', 32 * 2 * 32 * 80 * 2],
-    ['pythia-6.9b.json', 32 * 2 * 32 * 128 * 2],
-  ] as const) {
-    const run = runJson<Envelope>([
-      'max-seq',
-      '--model-file',
-      `${CONFIGS}/${file}`,
-      '--hardware',
-      'h100-sxm',
-      '--mode',
-      'decode',
-      '--ignore-context',
-    ]);
-    t.is(run.code, 0, file);
-    const row = run.json.results[0] as {maxSeq: number; memory: {kvCacheBytes: number}};
-    t.true(row.maxSeq > 50_000, file);
-    t.is(row.memory.kvCacheBytes, row.maxSeq * perToken, file);
-  }
 });
