@@ -6,7 +6,9 @@
  * or a negative quantity. Runs in-process (helpers/inprocess.ts); a failure prints the shrunk
  * argument vector to reproduce with bin/run.js. FUZZ_SEED and FUZZ_RUNS override the defaults.
  */
-import {readFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import fc from 'fast-check';
@@ -29,6 +31,7 @@ const COMMANDS = [
   ['memory'],
   ['max-seq'],
   ['crossover'],
+  ['serve'],
   ['complexity'],
   ['tokens', 'image'],
   ['tokens', 'audio'],
@@ -352,16 +355,26 @@ const argvOf = (commands: readonly string[][]) =>
     .map(([command, flags, switches, positional, json]) => {
       const argv = [...command];
       if (positional !== undefined) argv.push(positional);
-      for (const f of flags) argv.push(...f);
+      // A report file goes where the fuzz may write (a fixture or the checkout is never replaced);
+      // an empty name stays empty, to reach its error.
+      for (const f of flags)
+        argv.push(
+          ...(f[0] === '--junit' && f[1] ? ['--junit', join(WRITABLE, f[1].replaceAll('/', '_'))] : f),
+        );
       argv.push(...switches.filter(s => s !== '--json'));
       if (json) argv.push('--json');
       return argv;
     });
 const argvArb = argvOf(COMMANDS);
+/** Where generated runs may write files (--junit): a fresh temporary directory. */
+const WRITABLE = mkdtempSync(join(tmpdir(), 'attncap-fuzz-'));
 
 const STACK = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
-/** Fields that may legitimately be negative: relative margins and errors, exponents. */
-const SIGNED = /margin|error|exponent|ratio|delta/i;
+/**
+ * Fields that may legitimately be negative: relative margins and errors, exponents; serve's KV
+ * room, negative by what the weights are short (docs/serving.md).
+ */
+const SIGNED = /margin|error|exponent|ratio|delta|kvRoom/i;
 
 function badNumbers(value: unknown, path: string, out: string[]): void {
   if (typeof value === 'number') {

@@ -59,12 +59,12 @@ export interface ServeRow {
   /** Per GPU. */
   memory: {
     capacityBytes: number;
-    /** capacity − reserve: what the engine may use (--memory-utilization). */
+    /** capacity − reserve, at least 0: what the engine may use (--memory-utilization). */
     budgetBytes: number;
     reserveBytes: number;
     weightsBytes: number;
     transientBytes: number;
-    /** budget − weights − transient: room for the KV cache. */
+    /** budget − weights − transient: room for the KV cache; negative by what they are short. */
     kvRoomBytes: number;
   };
   kv: {
@@ -127,7 +127,9 @@ export function serveOne(
   const w = s.prefillBase;
   const mem = modelGpuMemory(model, one, w, {kvCacheBytes: 0, transientBytes: one.peakTransientBytes}, p);
   const reserve = reserveBytes(hw);
-  const budgetBytes = hw.capacityBytes - reserve;
+  // A reserve above the capacity leaves nothing (not a negative budget); the KV room is negative by
+  // what the weights and working set are short (fits: false, limited by weights).
+  const budgetBytes = Math.max(0, hw.capacityBytes - reserve);
   const kvRoomBytes = budgetBytes - mem.weightsBytes - mem.transientBytes;
   const block = w.kvBlock ?? 1;
   const blockBytes = kvGpuBytes(s, block);

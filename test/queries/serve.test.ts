@@ -214,3 +214,11 @@ test('MoE with --ep 8: each GPU holds 1/8 of the routed experts, and the all-to-
     '--ep 3 does not divide the 8 routed experts of mixtral-8x7b: each expert-parallel rank holds whole experts',
   );
 });
+
+test('a reserve above the capacity leaves a budget of 0, not a negative one; the KV room is short by the weights', async t => {
+  const r = await row({model: 'gpt2-small', hardware: ['mi300x'], 'memory-utilization': '5e-324'});
+  t.is(r.memory.budgetBytes, 0);
+  t.false(r.fits);
+  t.is(r.limitedBy, 'weights');
+  t.is(r.memory.kvRoomBytes, -(r.memory.weightsBytes + r.memory.transientBytes));
+});
