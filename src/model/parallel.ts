@@ -10,7 +10,9 @@
 
 import type {ModelPreset} from '../schema/presets.js';
 import type {DeviceRates} from '../schema/profile.js';
+import {getArchitecture} from './architectures/index.js';
 import type {Evaluation, ScopedComponent} from './engine.js';
+import {kindsUsed} from './plan.js';
 import {type ComponentTime, componentSeconds} from './roofline.js';
 import type {Workload} from './workload.js';
 
@@ -132,10 +134,41 @@ export function gpuMemory(
   };
 }
 
-/** KV heads of a model's cache as TP splits it: a latent (MLA) cache is one per token, shared by the heads. */
+/**
+ * What tensor parallelism splits a model's mixers into, each rank holding whole ones: the query
+ * and KV heads of its attention layers; without attention layers, the SSM heads of Mamba-2 layers
+ * (vLLM's MambaMixer2 asks num_heads % tp = 0), the inner channels E·d of Mamba-1 layers
+ * (MambaMixer splits intermediate_size), else the model width. `attention` is undefined for a
+ * model without attention layers; `mixer` names its mixer's units.
+ */
+export function tpUnits(model: ModelPreset): {
+  attention?: {heads: number; kvHeads: number};
+  mixer?: {count: number; what: string};
+} {
+  const kinds = model.architecture === 'mamba' ? new Set(['mamba']) : kindsUsed(model);
+  const attention =
+    getArchitecture(model.architecture).takesVariant && kinds.has('attention') && model.heads !== undefined
+      ? {heads: model.heads, kvHeads: model.mla ? 1 : (model.kvHeads ?? model.heads)}
+      : undefined;
+  const m2 = model.mamba2;
+  if (kinds.has('mamba2') && m2)
+    return {
+      attention,
+      mixer: {count: m2.heads ?? (m2.expand * model.dModel) / m2.headDim, what: 'SSM heads'},
+    };
+  if (attention) return {attention};
+  if (kinds.has('mamba'))
+    return {mixer: {count: (model.ssm?.expand ?? 2) * model.dModel, what: 'inner channels'}};
+  return {mixer: {count: model.dModel, what: 'channels'}};
+}
+
+/**
+ * KV heads of a model's cache as TP splits it: a latent (MLA) cache is one per token, shared by
+ * the heads; a model without attention layers splits its recurrent state with its mixer's units.
+ */
 export function cacheKvHeads(model: ModelPreset): number {
-  const heads = model.heads ?? 1;
-  return model.mla ? 1 : (model.kvHeads ?? heads);
+  const units = tpUnits(model);
+  return units.attention?.kvHeads ?? units.mixer?.count ?? 1;
 }
 
 /**

@@ -5,7 +5,13 @@
  */
 import {InvalidInputError} from '../errors.js';
 import type {ResolvedHardware} from '../hardware.js';
-import {LINK_LATENCY_SECONDS, type Link, type Parallelism, type Topology} from '../model/parallel.js';
+import {
+  LINK_LATENCY_SECONDS,
+  type Link,
+  type Parallelism,
+  type Topology,
+  tpUnits,
+} from '../model/parallel.js';
 import type {ModelPreset} from '../schema/presets.js';
 import {parseBandwidth} from '../units.js';
 import {type Warning, warning} from './warnings.js';
@@ -81,43 +87,14 @@ export function resolveParallelism(
       },
     );
   }
-  const heads = model.heads ?? 1;
-  const kvHeads = model.kvHeads ?? heads;
-  if (heads % tp !== 0) {
+  const units = tpUnits(model);
+  if (units.mixer && units.mixer.count % tp !== 0) {
     throw new InvalidInputError(
-      `--tp ${tp} does not divide the ${heads} query heads of ${model.id}: each tensor-parallel rank holds whole heads`,
-      {path: ['tp'], hint: `Valid: ${divisors(heads).join(', ')}.`},
+      `--tp ${tp} does not divide the ${units.mixer.count} ${units.mixer.what} of ${model.id}: each tensor-parallel rank holds whole ones`,
+      {path: ['tp'], hint: `Valid: ${divisors(units.mixer.count).join(', ')}.`},
     );
   }
-  if (model.mla) {
-    // No KV-head rule: the latent cache is not split by heads.
-  } else if (tp > kvHeads) {
-    if (tp % kvHeads !== 0) {
-      throw new InvalidInputError(
-        `--tp ${tp} is neither a divisor nor a multiple of the ${kvHeads} KV heads of ${model.id}: KV heads are split or replicated whole`,
-        {
-          path: ['tp'],
-          hint: `Valid: ${divisors(heads)
-            .filter(t => t % kvHeads === 0 || kvHeads % t === 0)
-            .join(', ')}.`,
-        },
-      );
-    }
-    warnings.push(
-      warning(
-        'kv-heads-replicated',
-        `${model.id} has ${kvHeads} KV heads, fewer than --tp ${tp}: each KV head is replicated on ${tp / kvHeads} ranks, so the KV cache per GPU shrinks only to 1/${kvHeads}`,
-      ),
-    );
-  } else if (kvHeads % tp !== 0) {
-    throw new InvalidInputError(
-      `--tp ${tp} does not divide the ${kvHeads} KV heads of ${model.id}: each tensor-parallel rank holds whole KV heads`,
-      {
-        path: ['tp'],
-        hint: `Valid: ${divisors(kvHeads).join(', ')} (or multiples of ${kvHeads} that divide ${heads}).`,
-      },
-    );
-  }
+  if (units.attention) checkAttentionTp(units.attention, tp, model, warnings);
   if (pp > model.layers) {
     throw new InvalidInputError(
       `--pp ${pp} exceeds the ${model.layers} layers of ${model.id}: a stage holds at least one layer`,
@@ -247,4 +224,48 @@ export function resolveTopology(spec: ParallelSpec, hw: ResolvedHardware, gpus: 
   }
   const gpusPerNode = gpus / nodes;
   return {fast, fastGpus: Math.min(fastGpus, gpusPerNode), host, gpusPerNode, network, nodes};
+}
+
+/** TP over attention: whole query heads per rank; KV heads split, or replicated whole (warned). */
+function checkAttentionTp(
+  {heads, kvHeads}: {heads: number; kvHeads: number},
+  tp: number,
+  model: ModelPreset,
+  warnings: Warning[],
+): void {
+  if (heads % tp !== 0) {
+    throw new InvalidInputError(
+      `--tp ${tp} does not divide the ${heads} query heads of ${model.id}: each tensor-parallel rank holds whole heads`,
+      {path: ['tp'], hint: `Valid: ${divisors(heads).join(', ')}.`},
+    );
+  }
+  if (model.mla) {
+    // No KV-head rule: the latent cache is not split by heads.
+  } else if (tp > kvHeads) {
+    if (tp % kvHeads !== 0) {
+      throw new InvalidInputError(
+        `--tp ${tp} is neither a divisor nor a multiple of the ${kvHeads} KV heads of ${model.id}: KV heads are split or replicated whole`,
+        {
+          path: ['tp'],
+          hint: `Valid: ${divisors(heads)
+            .filter(t => t % kvHeads === 0 || kvHeads % t === 0)
+            .join(', ')}.`,
+        },
+      );
+    }
+    warnings.push(
+      warning(
+        'kv-heads-replicated',
+        `${model.id} has ${kvHeads} KV heads, fewer than --tp ${tp}: each KV head is replicated on ${tp / kvHeads} ranks, so the KV cache per GPU shrinks only to 1/${kvHeads}`,
+      ),
+    );
+  } else if (kvHeads % tp !== 0) {
+    throw new InvalidInputError(
+      `--tp ${tp} does not divide the ${kvHeads} KV heads of ${model.id}: each tensor-parallel rank holds whole KV heads`,
+      {
+        path: ['tp'],
+        hint: `Valid: ${divisors(kvHeads).join(', ')} (or multiples of ${kvHeads} that divide ${heads}).`,
+      },
+    );
+  }
 }

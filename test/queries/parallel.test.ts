@@ -266,3 +266,33 @@ test('check: a capacity file with parallel: {tp: 8} gates max-seq per GPU', asyn
     ],
   );
 });
+
+test('TP on a model without attention layers splits its mixer: Mamba-1 inner channels, Mamba-2 SSM heads, and the state with them', async t => {
+  const at = (tp: string) =>
+    memoryQ({model: 'mamba-2.8b', hardware: ['h100-sxm'], mode: 'decode', seq: '32k', tp});
+  const one = (await at('1')).rows[0]!.memory;
+  const four = (await at('4')).rows[0]!.memory;
+  // The recurrent state (conv + SSM state per inner channel) is split with the channels.
+  t.is(four.kvCacheBytes, one.kvCacheBytes / 4);
+  t.true(four.weightsBytes < one.weightsBytes / 3.9);
+  // Mamba-2.8b: d_inner = 2 × 2,560 = 5,120 channels; --tp 3 does not divide them.
+  const bad = await t.throwsAsync(at('3'), {instanceOf: InvalidInputError});
+  t.regex(bad!.message, /--tp 3 does not divide the 5120 inner channels of mamba-2\.8b/);
+  // Mamba-Codestral (Mamba-2): 128 SSM heads.
+  const codestral = fileURLToPath(
+    new URL('../../../test/fixtures/hf-configs/mamba-codestral-7b.json', import.meta.url),
+  );
+  const m2 = await memoryQ({
+    'model-file': codestral,
+    hardware: ['h100-sxm'],
+    mode: 'decode',
+    seq: '8k',
+    tp: '8',
+  });
+  t.true(m2.rows[0]!.memory.fits);
+  const bad2 = await t.throwsAsync(
+    memoryQ({'model-file': codestral, hardware: ['h100-sxm'], mode: 'decode', seq: '8k', tp: '3'}),
+    {instanceOf: InvalidInputError},
+  );
+  t.regex(bad2!.message, /does not divide the 128 SSM heads/);
+});
