@@ -355,7 +355,9 @@ export function applyVariantOverrides(
     for (const g of hit) {
       const target = g.entry < 0 ? entries[0]! : entries[g.entry]!;
       target.variant = o.spec;
-      target.name = g.name;
+      // A group keeps a name of its own (`local` still selects the local layers afterwards); one
+      // named after its old variant is named after its new one.
+      if (g.name !== g.variant?.def.id) target.name = g.name;
     }
     if (!mixed) continue;
     const layers = hit.reduce((sum, g) => sum + g.repeat, 0);

@@ -11,7 +11,15 @@ import type {ResolvedHardware} from '../hardware.js';
 import {evaluate} from '../model/engine.js';
 import {reserveBytes} from '../model/memory.js';
 import type {Parallelism} from '../model/parallel.js';
-import {groupLink, kvHeadShare, modelGpuMemory, ringOverlapTokens, stageShare} from '../model/parallel.js';
+import {
+  groupLink,
+  kvHeadShare,
+  modelGpuMemory,
+  ringOverlapTokens,
+  stageShare,
+  tpUnits,
+} from '../model/parallel.js';
+import {applyVariantOverrides, planCostGroups} from '../model/plan.js';
 import {maxInt} from '../model/solvers.js';
 import {type EngineProfile, type StepBreakdown, type StepSetup, stepSetup, stepTime} from '../model/step.js';
 import {resolveVariant} from '../model/variants/index.js';
@@ -236,16 +244,39 @@ export function runServe(ctx: ResolvedScenario, flags: ServeOptions): ServeQuery
     flags['max-tpot'] !== undefined ? parseDuration(flags['max-tpot'], 'max-tpot') : undefined;
   const maxTtftSeconds =
     flags['max-ttft'] !== undefined ? parseDuration(flags['max-ttft'], 'max-ttft') : undefined;
-  // Engines run fused (flash/paged) attention kernels: a plain standard model is served with flash.
-  const plain = ctx.scenario.variant === undefined && !model.schedule && model.variant === 'standard';
-  const variants = plain ? [resolveVariant('flash', 'variant')] : ctx.variants;
+  // Engines run fused (flash/paged) attention kernels: standard attention is served with flash,
+  // sliding windows with FlashAttention's windowed kernel. A layer plan keeps its groups' own
+  // attention otherwise — Gemma 3's local layers keep their windowed caches — and a model without
+  // attention layers its own layers.
+  let served = model;
+  let variants = ctx.variants;
+  if (ctx.scenario.variant === undefined && tpUnits(model).attention !== undefined) {
+    if (model.schedule || model.pattern) {
+      const fused = planCostGroups(model).flatMap(g =>
+        g.kind !== 'attention' || !g.variant
+          ? []
+          : g.variant.def.id === 'standard'
+            ? [{selector: g.name, spec: 'flash'}]
+            : g.variant.def.id === 'window' && !g.variant.params.fused
+              ? [{selector: g.name, spec: `window:w=${g.variant.params.w},fused=true`}]
+              : [],
+      );
+      if (fused.length > 0) served = applyVariantOverrides(model, fused).model;
+      variants = [undefined];
+    } else {
+      const own = resolveVariant(model.variant, 'variant');
+      if (own.def.id === 'standard') variants = [resolveVariant('flash', 'variant')];
+      else if (own.def.id === 'window' && !own.params.fused)
+        variants = [resolveVariant(`window:w=${own.params.w},fused=true`, 'variant')];
+    }
+  }
   const base = ctx.workload.base;
   const rows: ServeRow[] = [];
   for (const variant of variants) {
     for (const hw of ctx.hardware) {
       const setup: Setup = {
         ...stepSetup({
-          model,
+          model: served,
           variant,
           rates: hw.rates,
           p,

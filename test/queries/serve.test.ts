@@ -222,3 +222,15 @@ test('a reserve above the capacity leaves a budget of 0, not a negative one; the
   t.is(r.limitedBy, 'weights');
   t.is(r.memory.kvRoomBytes, -(r.memory.weightsBytes + r.memory.transientBytes));
 });
+
+test("serve keeps a layer plan's own attention, fused: Gemma 3's 52 local layers cache 1,024 tokens, its 10 global ones all of them", async t => {
+  const r = await row({model: 'gemma-3-27b', input: '32k', output: '1k'});
+  // 2 · 16 KV heads · 128 · 2 B = 8,192 B per token and layer.
+  t.is(r.kv.sequenceBytes, 8192 * (52 * 1024 + 10 * (32 * 1024 + 1024)));
+  t.regex(r.variant, /52× local window w=1024 fused=true \+ 10× global flash/);
+  // A uniform sliding-window model is served with the windowed flash kernel; standard with flash.
+  t.is((await row({model: 'mistral-7b'})).variant, 'window w=4096 fused=true');
+  t.is((await row({model: 'llama-3.1-8b'})).variant, 'flash');
+  // A plan's standard groups named after their variant take the new one's name.
+  t.regex((await row({model: 'nemotron-h-8b'})).variant, /24× mamba2 \+ 4× flash/);
+});
