@@ -510,7 +510,9 @@ export function evaluateCheck(c: ResolvedCheck): CheckRow {
     model: c.model.id,
     hardware: hw.id,
     ...variantFields(c.model, c.variant),
-    ...(served ? {variant: served.variant, variantLabel: served.variant} : {}),
+    ...(served
+      ? {variant: served.variant, variantParams: served.variantParams, variantLabel: served.variantLabel}
+      : {}),
     // A serve check: n is the prompt, the batch the concurrency.
     seq: served ? served.input : c.seq,
     batch: served ? served.concurrency : c.workload.base.batch,

@@ -27,8 +27,7 @@ import {atSeq} from '../model/workload.js';
 import type {ResolvedScenario} from '../scenario/resolve.js';
 import type {Warning} from '../scenario/warnings.js';
 import {parseDuration, parseInteger, parseSeq} from '../units.js';
-import {echoCapacity} from './capacity.js';
-import {layerLabel} from './cost.js';
+import {echoCapacity, type VariantFields, variantFields} from './capacity.js';
 
 export {
   ENGINE_PROFILES,
@@ -54,8 +53,7 @@ export interface ServeOptions {
 /** What stops the answer from being larger (or the deployment from fitting at all). */
 export type ServeLimit = 'weights' | 'kv-cache' | 'tpot budget' | 'ttft budget' | 'concurrency';
 
-export interface ServeRow {
-  variant: string;
+export interface ServeRow extends VariantFields {
   hardware: string;
   gpus: number;
   parallelism: Parallelism;
@@ -175,7 +173,7 @@ export function serveOne(
   const decode = timed ? tpot(concurrency) : null;
   const requestSeconds = prefill && decode ? prefill.seconds + output * decode.seconds : 0;
   return {
-    variant: layerLabel(model, s.variant),
+    ...variantFields(model, s.variant),
     hardware: hw.id,
     gpus: p.tp * p.pp * p.cp * p.dp,
     parallelism: p,

@@ -297,7 +297,7 @@ export const versionRowSchema = z.looseObject({
 });
 
 export const serveRowSchema = z.looseObject({
-  variant: z.string(),
+  ...variantFields,
   hardware: z.string(),
   gpus: count,
   parallelism: z.looseObject({tp: count, pp: count, cp: count, ep: count, dp: count, microBatches: count}),

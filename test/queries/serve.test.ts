@@ -227,10 +227,12 @@ test("serve keeps a layer plan's own attention, fused: Gemma 3's 52 local layers
   const r = await row({model: 'gemma-3-27b', input: '32k', output: '1k'});
   // 2 · 16 KV heads · 128 · 2 B = 8,192 B per token and layer.
   t.is(r.kv.sequenceBytes, 8192 * (52 * 1024 + 10 * (32 * 1024 + 1024)));
-  t.regex(r.variant, /52× local window w=1024 fused=true \+ 10× global flash/);
+  t.is(r.variant, 'model');
+  t.regex(r.variantLabel, /52× local window w=1024 fused=true \+ 10× global flash/);
   // A uniform sliding-window model is served with the windowed flash kernel; standard with flash.
-  t.is((await row({model: 'mistral-7b'})).variant, 'window w=4096 fused=true');
+  const mistral = await row({model: 'mistral-7b'});
+  t.deepEqual([mistral.variant, mistral.variantParams.fused], ['window', true]);
   t.is((await row({model: 'llama-3.1-8b'})).variant, 'flash');
   // A plan's standard groups named after their variant take the new one's name.
-  t.regex((await row({model: 'nemotron-h-8b'})).variant, /24× mamba2 \+ 4× flash/);
+  t.regex((await row({model: 'nemotron-h-8b'})).variantLabel, /24× mamba2 \+ 4× flash/);
 });

@@ -101,7 +101,7 @@ export function renderServe(q: ServeQuery, opts: ServeRenderOptions, ctx: Render
           'left',
         ],
         rows: q.rows.map(r => [
-          r.variant,
+          r.variantLabel,
           r.hardware,
           layout(r),
           b(r.memory.weightsBytes),
@@ -132,7 +132,7 @@ export function renderServe(q: ServeQuery, opts: ServeRenderOptions, ctx: Render
     );
     out.push(
       '',
-      `${r.variant} on ${r.hardware} × ${layout(r)} at ${formatInt(r.concurrency)} sequences: one prefill step (TTFT) and one decode step (TPOT)`,
+      `${r.variantLabel} on ${r.hardware} × ${layout(r)} at ${formatInt(r.concurrency)} sequences: one prefill step (TTFT) and one decode step (TPOT)`,
       formatTable(
         {
           head: ['term', 'prefill', 'decode'],
