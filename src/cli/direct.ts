@@ -7,11 +7,10 @@
  */
 import {readFileSync} from 'node:fs';
 import {QUERY_LOADERS} from './query-commands.js';
+import {HELP_FLAGS} from './route.js';
 
 /** Commands that start directly: the query commands. */
 const DIRECT = new Set(Object.keys(QUERY_LOADERS));
-/** Arguments that oclif's `run` answers itself (help). */
-const HELP_ARGS = new Set(['--help', '-h', 'help']);
 
 /**
  * The id of a routed argument vector that starts directly, or undefined when it needs oclif:
@@ -24,7 +23,8 @@ export function directId(argv: readonly string[]): string | undefined {
   if (rest.length > 0 && !rest[0].startsWith('-')) return undefined;
   for (const arg of rest) {
     if (arg === '--') break;
-    if (HELP_ARGS.has(arg)) return undefined;
+    // oclif's `run` answers help itself, as a flag or a word.
+    if (HELP_FLAGS.has(arg) || arg === 'help') return undefined;
   }
   return id;
 }

@@ -5,7 +5,7 @@
  * commands, so they print one JSON document like every other command (docs/json.md).
  */
 const PASS_THROUGH = new Set(['--help', '-h', '--version', '-v', 'help']);
-const HELP_FLAGS = new Set(['--help', '-h']);
+export const HELP_FLAGS: ReadonlySet<string> = new Set(['--help', '-h']);
 const VERSION_ARGS = new Set(['--version', '-v', '--json']);
 /** Topics: command groups that have no command of their own (package.json oclif.topics). */
 const TOPICS = new Set(['presets', 'tokens']);

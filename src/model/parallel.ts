@@ -10,7 +10,7 @@
 
 import type {ModelPreset} from '../schema/presets.js';
 import type {DeviceRates} from '../schema/profile.js';
-import {getArchitecture} from './architectures/index.js';
+import {hasAttentionLayers} from './architectures/index.js';
 import type {Evaluation, ScopedComponent} from './engine.js';
 import {kindsUsed} from './plan.js';
 import {type ComponentTime, componentSeconds} from './roofline.js';
@@ -147,7 +147,7 @@ export function tpUnits(model: ModelPreset): {
 } {
   const kinds = model.architecture === 'mamba' ? new Set(['mamba']) : kindsUsed(model);
   const attention =
-    getArchitecture(model.architecture).takesVariant && kinds.has('attention') && model.heads !== undefined
+    hasAttentionLayers(model) && model.heads !== undefined
       ? {heads: model.heads, kvHeads: model.mla ? 1 : (model.kvHeads ?? model.heads)}
       : undefined;
   const m2 = model.mamba2;

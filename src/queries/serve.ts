@@ -8,20 +8,15 @@
  */
 import {InvalidInputError} from '../errors.js';
 import type {ResolvedHardware} from '../hardware.js';
+import {hasAttentionLayers} from '../model/architectures/index.js';
 import {evaluate} from '../model/engine.js';
 import {reserveBytes} from '../model/memory.js';
 import type {Parallelism} from '../model/parallel.js';
-import {
-  groupLink,
-  kvHeadShare,
-  modelGpuMemory,
-  ringOverlapTokens,
-  stageShare,
-  tpUnits,
-} from '../model/parallel.js';
+import {groupLink, kvHeadShare, modelGpuMemory, ringOverlapTokens, stageShare} from '../model/parallel.js';
 import {applyVariantOverrides, planCostGroups} from '../model/plan.js';
 import {maxInt} from '../model/solvers.js';
 import {type EngineProfile, type StepBreakdown, type StepSetup, stepSetup, stepTime} from '../model/step.js';
+import type {ResolvedVariant} from '../model/types.js';
 import {resolveVariant} from '../model/variants/index.js';
 import {atSeq} from '../model/workload.js';
 import type {ResolvedScenario} from '../scenario/resolve.js';
@@ -114,6 +109,13 @@ function intFlag(flags: ServeOptions, key: keyof ServeOptions): number | undefin
 interface Setup extends StepSetup {
   hw: ResolvedHardware;
   kvDtype: string;
+}
+
+/** The fused kernel an engine runs for `v`: flash for standard, the windowed kernel for a window. */
+function fusedSpec(v: ResolvedVariant): string | undefined {
+  if (v.def.id === 'standard') return 'flash';
+  if (v.def.id === 'window' && !v.params.fused) return `window:w=${v.params.w},fused=true`;
+  return undefined;
 }
 
 /** KV cache of one sequence of `seq` tokens on one GPU (paged: whole blocks). */
@@ -248,24 +250,17 @@ export function runServe(ctx: ResolvedScenario, flags: ServeOptions): ServeQuery
   // attention layers its own layers.
   let served = model;
   let variants = ctx.variants;
-  if (ctx.scenario.variant === undefined && tpUnits(model).attention !== undefined) {
+  if (ctx.scenario.variant === undefined && hasAttentionLayers(model)) {
     if (model.schedule || model.pattern) {
-      const fused = planCostGroups(model).flatMap(g =>
-        g.kind !== 'attention' || !g.variant
-          ? []
-          : g.variant.def.id === 'standard'
-            ? [{selector: g.name, spec: 'flash'}]
-            : g.variant.def.id === 'window' && !g.variant.params.fused
-              ? [{selector: g.name, spec: `window:w=${g.variant.params.w},fused=true`}]
-              : [],
-      );
+      const fused = planCostGroups(model).flatMap(g => {
+        const spec = g.kind === 'attention' && g.variant ? fusedSpec(g.variant) : undefined;
+        return spec === undefined ? [] : [{selector: g.name, spec}];
+      });
       if (fused.length > 0) served = applyVariantOverrides(model, fused).model;
       variants = [undefined];
     } else {
-      const own = resolveVariant(model.variant, 'variant');
-      if (own.def.id === 'standard') variants = [resolveVariant('flash', 'variant')];
-      else if (own.def.id === 'window' && !own.params.fused)
-        variants = [resolveVariant(`window:w=${own.params.w},fused=true`, 'variant')];
+      const spec = fusedSpec(resolveVariant(model.variant, 'variant'));
+      if (spec !== undefined) variants = [resolveVariant(spec, 'variant')];
     }
   }
   const base = ctx.workload.base;

@@ -23,7 +23,7 @@ import {
   type SeqInput,
   type ShapeOverrides,
 } from '../inputs.js';
-import {getArchitecture} from '../model/architectures/index.js';
+import {getArchitecture, hasAttentionLayers} from '../model/architectures/index.js';
 import {runsOnMla} from '../model/architectures/mla.js';
 import {applyVariantOverrides, hasSelector, kindsUsed, parseVariantOverride} from '../model/plan.js';
 import type {ResolvedVariant} from '../model/types.js';
@@ -293,7 +293,7 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
         : [undefined];
     // A model without attention layers (Mamba, RNN, Hyena; a plan of Mamba-2 layers) has one
     // answer whatever the variants: one row, its own layers (a --variant given says it is ignored).
-    if (model && !hasAttention(model)) variants = [undefined];
+    if (model && !hasAttentionLayers(model)) variants = [undefined];
     // A command's default variants (the report's) that the model cannot run are left out, saying
     // so: MLA keeps one latent per position, which low-rank and kernel variants have no use for.
     if (specs.length === 0 && model?.mla) {
@@ -420,7 +420,7 @@ export async function resolveScenario(input: Scenario, opts: ResolveOptions = {}
     ...defaultNotes.map(note => warning('variant-ignored', note)),
   ];
   const arch = getArchitecture(model.architecture);
-  if (specs.length > 0 && !hasAttention(model)) {
+  if (specs.length > 0 && !hasAttentionLayers(model)) {
     warnings.push(
       warning(
         'variant-ignored',
@@ -568,9 +568,4 @@ export function asField<T>(r: {origin: Origin}, fn: () => T): T {
     if (r.origin.kind === 'flags' || !(error instanceof InvalidInputError)) throw error;
     throw new InvalidInputError(fieldMessage(error.message), {path: error.path, hint: error.hint});
   }
-}
-
-/** Whether a variant changes anything of `model`: it has attention layers (docs/layer-plans.md). */
-function hasAttention(model: ModelPreset): boolean {
-  return getArchitecture(model.architecture).takesVariant && kindsUsed(model).has('attention');
 }
